@@ -1,0 +1,97 @@
+package org.robustmri.eval;
+
+import org.robustmri.io.DataException;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.metric.Metrics;
+import org.robustmri.metric.VolumeScore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Scores reconstruction files against target files, matched by file name, as fastMRI's evaluation does.
+ * Every volume must exist on both sides and have the same shape.
+ */
+public final class FileEvaluation {
+    private FileEvaluation() {
+    }
+
+    /** {@code target} and {@code recon} are both files or both directories of {@code .h5} files. */
+    public static List<VolumeScore> score(Path target, Path recon) {
+        Map<String, Path> targets = listVolumes(target);
+        Map<String, Path> recons = listVolumes(recon);
+        if (Files.isRegularFile(target) && Files.isRegularFile(recon)) {
+            return List.of(scoreFile(target, recon));
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : targets.keySet()) if (!recons.containsKey(name)) missing.add(name + " (no reconstruction in " + recon + ")");
+        for (String name : recons.keySet()) if (!targets.containsKey(name)) missing.add(name + " (no target in " + target + ")");
+        if (!missing.isEmpty()) {
+            throw new DataException("volumes missing on one side: " + String.join(", ", missing));
+        }
+        if (targets.isEmpty()) throw new DataException(target + ": no .h5 files");
+        List<VolumeScore> out = new ArrayList<>();
+        for (Map.Entry<String, Path> e : targets.entrySet()) {
+            out.add(scoreFile(e.getValue(), recons.get(e.getKey())));
+        }
+        return out;
+    }
+
+    /** Scores one reconstruction file against one target file. */
+    public static VolumeScore scoreFile(Path targetFile, Path reconFile) {
+        float[] t;
+        float[] r;
+        int[] shape;
+        try (FastMriFile tf = FastMriFile.open(targetFile); FastMriFile rf = FastMriFile.open(reconFile)) {
+            String key = targetKey(tf);
+            shape = tf.shapeOf(key);
+            if (shape.length != 3) throw new DataException(targetFile, "'" + key + "' has rank " + shape.length + ", expected 3");
+            int[] rshape = rf.shapeOf(FastMriFile.RECONSTRUCTION);
+            if (!java.util.Arrays.equals(shape, rshape)) {
+                throw new DataException(reconFile, "'reconstruction' has shape " + java.util.Arrays.toString(rshape)
+                        + " but the target " + targetFile.getFileName() + " has " + java.util.Arrays.toString(shape));
+            }
+            t = tf.readFloatVolume(key);
+            r = rf.readFloatVolume(FastMriFile.RECONSTRUCTION);
+        }
+        requireFinite(targetFile, t);
+        requireFinite(reconFile, r);
+        return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[1], shape[2]);
+    }
+
+    /** fastMRI's target: {@code reconstruction_rss} for multi-coil, else {@code reconstruction_esc}. */
+    public static String targetKey(FastMriFile f) {
+        if (f.has(FastMriFile.TARGET_RSS)) return FastMriFile.TARGET_RSS;
+        if (f.has(FastMriFile.TARGET_ESC)) return FastMriFile.TARGET_ESC;
+        throw new DataException(f.path(), "no target dataset ('reconstruction_rss' or 'reconstruction_esc')");
+    }
+
+    private static void requireFinite(Path file, float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new DataException(file, "contains " + v[i] + " at element " + i);
+        }
+    }
+
+    private static Map<String, Path> listVolumes(Path p) {
+        Map<String, Path> out = new TreeMap<>();
+        if (Files.isRegularFile(p)) {
+            out.put(p.getFileName().toString(), p);
+            return out;
+        }
+        if (!Files.isDirectory(p)) throw new DataException(p, "no such file or directory");
+        try (Stream<Path> s = Files.list(p)) {
+            s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".h5")
+                            && !f.getFileName().toString().startsWith("."))
+                    .forEach(f -> out.put(f.getFileName().toString(), f));
+        } catch (IOException e) {
+            throw new DataException(p, "cannot list directory: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,102 @@
+package org.robustmri.tensor;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.StringViewOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Loads libtorch once and holds the few shared native constants. Call {@link #init()} before touching any
+ * {@code org.bytedeco.pytorch} class: it first extracts every native library into JavaCPP's cache, because
+ * loading libtorch while its sibling libraries are still being extracted crashes the JVM on a fresh machine.
+ */
+public final class Torch {
+    private static volatile boolean loaded;
+
+    private Torch() {
+    }
+
+    public static void init() {
+        if (loaded) return;
+        synchronized (Torch.class) {
+            if (loaded) return;
+            try {
+                String platform = Loader.getPlatform();
+                for (String lib : new String[]{"javacpp", "openblas", "pytorch"}) {
+                    Loader.cacheResources("/org/bytedeco/" + lib + "/" + platform + "/");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
+            }
+            Loader.load(torch.class);
+            loaded = true;
+        }
+    }
+
+    /** Kept alive for the whole process: a string_view must not outlive its bytes. */
+    private static final class Strings {
+        static final BytePointer ORTHO = new BytePointer("ortho");
+    }
+
+    public static StringViewOptional ortho() {
+        init();
+        return new StringViewOptional(Strings.ORTHO);
+    }
+
+    public static TensorOptions options(torch.ScalarType type) {
+        init();
+        return new TensorOptions(type);
+    }
+
+    public static TensorOptions options(torch.ScalarType type, Device device) {
+        return options(type).device(new DeviceOptional(device));
+    }
+
+    public static MemoryFormatOptional noMemoryFormat() {
+        return new MemoryFormatOptional();
+    }
+
+    public static Scalar scalar(double v) {
+        init();
+        return new Scalar(v);
+    }
+
+    /** The compute device: the first CUDA device when libtorch reports one, else the CPU. */
+    public static Device bestDevice() {
+        init();
+        return torch.cuda_is_available() ? new Device(torch.DeviceType.CUDA, (byte) 0) : new Device(torch.DeviceType.CPU);
+    }
+
+    public static Device cpu() {
+        init();
+        return new Device(torch.DeviceType.CPU);
+    }
+
+    public static void setThreads(int n) {
+        init();
+        torch.set_num_threads(n);
+    }
+
+    public static int threads() {
+        init();
+        return torch.get_num_threads();
+    }
+
+    public static String version() {
+        return "libtorch 2.10.0 (bytedeco pytorch 2.10.0-1.5.13, " + Loader.getPlatform() + ")";
+    }
+
+    /** Convenience for tests and diagnostics: a tensor's shape as a Java array. */
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+}

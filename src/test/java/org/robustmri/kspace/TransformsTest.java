@@ -1,0 +1,74 @@
+package org.robustmri.kspace;
+
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.robustmri.TestFiles;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class TransformsTest {
+    @Test
+    void rssOfFullySampledRealKspaceEqualsStoredTarget() {
+        for (Path p : TestFiles.realKspaceFiles()) {
+            try (FastMriFile f = FastMriFile.open(p)) {
+                FastMriFile.KspaceGeometry g = f.kspace();
+                Tensor k = Tensors.complexFilledBy(buf -> f.readKspaceSlice(0, buf), g.sliceShape());
+                int[] ts = f.shapeOf(FastMriFile.TARGET_RSS);
+                float[] ours = Tensors.toFloats(Transforms.zeroFilledRss(k, ts[1], ts[2]));
+                float[] stored = f.readFloatSlice(FastMriFile.TARGET_RSS, 0);
+                double max = 0;
+                for (float v : stored) max = Math.max(max, v);
+                assertThat(ours).hasSameSizeAs(stored);
+                for (int i = 0; i < ours.length; i++) {
+                    assertThat((double) ours[i]).as("%s pixel %d", p.getFileName(), i)
+                            .isCloseTo(stored[i], within(1e-5 * max));
+                }
+            }
+        }
+    }
+
+    @Test
+    void maskingLeavesNoNegativeZeroAndHonoursPadding() {
+        // Entries with negative zero and negative values: a masked column must become +0 in both parts.
+        float[] pairs = {-0f, -0f, -1f, 2f, 3f, -0f, -4f, -5f, 0f, -0f, 6f, 7f};
+        Tensor k = Tensors.complexFromInterleaved(pairs, 1, 2, 3);
+        float[] out = Tensors.toFloats(Transforms.applyMask(k, new float[]{0, 1, 1}, 0, 2));
+        // column 0 masked, column 2 outside padding [0, 2): both +0; column 1 kept as is (plus +0.0).
+        float[] expected = {0f, 0f, -1f, 2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f};
+        for (int i = 0; i < out.length; i++) {
+            assertThat(Float.floatToRawIntBits(out[i])).as("element %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+    }
+
+    @Test
+    void centerCropUsesFastMriOffsets() {
+        float[] v = new float[5 * 6];
+        for (int i = 0; i < v.length; i++) v[i] = i;
+        Tensor t = Tensors.fromFloats(v, 5, 6);
+        // rows (5-2)//2 = 1 .. 2, columns (6-3)//2 = 1 .. 3
+        assertThat(Tensors.toFloats(Transforms.centerCrop(t, 2, 3))).containsExactly(7, 8, 9, 13, 14, 15);
+        assertThat(Torch.shape(Transforms.centerCrop(t, 5, 6))).containsExactly(5, 6);
+    }
+
+    @Test
+    void normalisationUsesUnbiasedStdAndUndoes() {
+        float[] v = {1, 2, 3, 4, 10, -2};
+        Tensor t = Tensors.fromFloats(v, 2, 3);
+        Transforms.Normalized n = Transforms.normalize(t);
+        double mean = 3.0, var = 0;
+        for (float x : v) var += (x - mean) * (x - mean);
+        double std = Math.sqrt(var / (v.length - 1));
+        assertThat(n.mean().item_double()).isCloseTo(mean, within(1e-6));
+        assertThat(n.std().item_double()).isCloseTo(std, within(1e-6));
+        float[] norm = Tensors.toFloats(n.value());
+        assertThat((double) norm[4]).isCloseTo((10 - mean) / std, within(1e-6));
+        FftTest.assertClose(Tensors.toFloats(n.undo(n.value())), v, 1e-6);
+    }
+}

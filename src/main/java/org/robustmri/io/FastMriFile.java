@@ -326,6 +326,8 @@ public final class FastMriFile implements AutoCloseable {
             return "complex" + (member * 16);
         }
         if (t instanceof FloatingPoint) return "float" + (t.getSize() * 8);
+        if (t instanceof io.jhdf.object.datatype.StringData) return "string";
+        if (t instanceof io.jhdf.object.datatype.FixedPoint fp) return (fp.isSigned() ? "int" : "uint") + (t.getSize() * 8);
         return t.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + (t.getSize() * 8);
     }
 

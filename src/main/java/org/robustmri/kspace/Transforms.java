@@ -69,6 +69,70 @@ public final class Transforms {
         return rss(complexAbs(cropped), 0);
     }
 
+    /**
+     * Same result as {@code zeroFilledRss(applyMask(kspace, columns, padLeft, padRight), h, w)}, computed
+     * separably: the readout IFFT runs only on sampled columns and the phase-encode IFFT only on the rows that
+     * survive the crop, about 2.5x fewer FFT operations at 4x acceleration. {@code columns == null} means fully
+     * sampled (no mask, no padding).
+     */
+    public static Tensor maskedZeroFilledRss(Tensor kspace, float[] columns, int padLeft, int padRight, long h, long w) {
+        long[] s = Torch.shape(kspace);
+        int width = (int) s[s.length - 1];
+        long height = s[s.length - 2];
+        if (h <= 0 || w <= 0 || h > height || w > width) {
+            throw new IllegalArgumentException("cannot crop " + height + "x" + width + " to " + h + "x" + w);
+        }
+        Tensor rowsDone;
+        Tensor index = null;
+        if (columns == null) {
+            rowsDone = centeredIfft(kspace, -2);
+        } else {
+            if (columns.length != width) {
+                throw new IllegalArgumentException("mask has " + columns.length + " columns, k-space has " + width);
+            }
+            long[] kept = new long[width];
+            float[] weights = new float[width];
+            int n = 0;
+            for (int j = padLeft < 0 ? 0 : padLeft; j < Math.min(padRight, width); j++) {
+                if (columns[j] != 0f) {
+                    kept[n] = j;
+                    weights[n++] = columns[j];
+                }
+            }
+            long[] shape = s.clone();
+            shape[s.length - 2] = h;
+            if (n == 0) {
+                return rss(complexAbs(centerCrop(torch.zeros(shape, new org.bytedeco.pytorch.DimnameListOptional(),
+                        Torch.options(torch.ScalarType.ComplexFloat)), h, w)), 0);
+            }
+            index = Tensors.fromLongs(java.util.Arrays.copyOf(kept, n), n).to(kspace.device(), torch.ScalarType.Long);
+            Tensor weight = Tensors.fromFloats(java.util.Arrays.copyOf(weights, n), n, 1).to(kspace.device(), torch.ScalarType.Float);
+            Tensor sampled = torch.view_as_complex(torch.view_as_real(kspace.index_select(-1, index)).mul(weight).add(Torch.scalar(0.0)));
+            rowsDone = centeredIfft(sampled, -2);
+        }
+        long top = Math.floorDiv(height - h, 2);
+        Tensor cropped = rowsDone.narrow(-2, top, h);
+        Tensor full;
+        if (index == null) {
+            full = cropped;
+        } else {
+            long[] shape = s.clone();
+            shape[s.length - 2] = h;
+            full = torch.zeros(shape, new org.bytedeco.pytorch.DimnameListOptional(),
+                    Torch.options(torch.ScalarType.ComplexFloat).device(new org.bytedeco.pytorch.DeviceOptional(kspace.device())));
+            full.index_copy_(-1, index, cropped);
+        }
+        Tensor image = centeredIfft(full, -1);
+        long left = Math.floorDiv(width - w, 2);
+        return rss(complexAbs(image.narrow(-1, left, w)), 0);
+    }
+
+    private static Tensor centeredIfft(Tensor x, long dim) {
+        Tensor shifted = torch.fft_ifftshift(x, dim);
+        Tensor f = torch.fft_ifft(shifted, new org.bytedeco.pytorch.LongOptional(), dim, Torch.ortho());
+        return torch.fft_fftshift(f, dim);
+    }
+
     /** Per-image normalisation of the paper's wrapper: {@code (x - mean) / std}, unbiased std, no eps. */
     public static Normalized normalize(Tensor x) {
         Tensor mean = x.mean();

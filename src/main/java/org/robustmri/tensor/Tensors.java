@@ -25,6 +25,13 @@ public final class Tensors {
         return t;
     }
 
+    public static Tensor fromLongs(long[] data, long... shape) {
+        Tensor t = empty(torch.ScalarType.Long, shape);
+        checkCount(t, data.length);
+        t.data_ptr_long().put(data);
+        return t;
+    }
+
     public static Tensor fromDoubles(double[] data, long... shape) {
         Tensor t = empty(torch.ScalarType.Double, shape);
         checkCount(t, data.length);

@@ -42,9 +42,12 @@ public final class Torch {
         }
     }
 
-    /** Kept alive for the whole process: a string_view must not outlive its bytes. */
+    /**
+     * Kept alive for the whole process: a string_view must not outlive its bytes, and the extra reference
+     * keeps a {@link org.bytedeco.javacpp.PointerScope} that happens to be open at first use from freeing it.
+     */
     private static final class Strings {
-        static final BytePointer ORTHO = new BytePointer("ortho");
+        static final BytePointer ORTHO = new BytePointer("ortho").retainReference();
     }
 
     public static StringViewOptional ortho() {

@@ -71,4 +71,29 @@ class TransformsTest {
         assertThat((double) norm[4]).isCloseTo((10 - mean) / std, within(1e-6));
         FftTest.assertClose(Tensors.toFloats(n.undo(n.value())), v, 1e-6);
     }
+
+    @Test
+    void separableMaskedZeroFillEqualsTheDirectForm() {
+        for (Path p : TestFiles.realKspaceFiles()) {
+            try (FastMriFile f = FastMriFile.open(p)) {
+                FastMriFile.KspaceGeometry g = f.kspace();
+                Tensor k = Tensors.complexFilledBy(buf -> f.readKspaceSlice(0, buf), g.sliceShape());
+                int width = g.width();
+                float[] mask = new float[width];
+                for (int j = 0; j < width; j++) mask[j] = (j % 4 == 1 || Math.abs(j - width / 2) < 4) ? 1f : 0f;
+                int padL = 2, padR = width - 3;
+                long h = g.height() / 2 + 1, w = width - 5;
+                float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(Transforms.applyMask(k, mask, padL, padR), h, w));
+                float[] fast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, mask, padL, padR, h, w));
+                float[] fullDirect = Tensors.toFloats(Transforms.zeroFilledRss(k, h, w));
+                float[] fullFast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, null, 0, width, h, w));
+                double max = 0;
+                for (float v : fullDirect) max = Math.max(max, v);
+                for (int i = 0; i < direct.length; i++) {
+                    assertThat((double) fast[i]).isCloseTo(direct[i], within(2e-6 * max));
+                    assertThat((double) fullFast[i]).isCloseTo(fullDirect[i], within(2e-6 * max));
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,146 @@
+package org.robustmri.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.TestFiles;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void maskPrintsBitsAndLowFrequencies() {
+        Result r = run("mask", "--type", "equispaced", "--accelerations", "4", "--center-fractions", "0.08",
+                "--width", "368", "--seed-from", "file1000001.h5");
+        assertThat(r.code()).isZero();
+        String[] lines = r.out().trim().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).hasSize(368).matches("[01]+");
+        // numpy: RandomState(tuple(map(ord, "file1000001.h5"))).randint(0, 4) == 3
+        assertThat(lines[0]).startsWith("0001000100010001");
+        assertThat(lines[0].substring(170, 199)).isEqualTo("1".repeat(29));
+        assertThat(lines[1]).isEqualTo("num_low_frequencies=29");
+        Result seeded = run("mask", "--type", "random", "--accelerations", "8", "--center-fractions", "0.04",
+                "--width", "320", "--seed", "42");
+        assertThat(seeded.code()).isZero();
+        assertThat(seeded.out()).contains("num_low_frequencies=13");
+    }
+
+    @Test
+    void maskUsageErrorsExitTwo() {
+        assertThat(run("mask", "--type", "equispaced", "--accelerations", "4", "--center-fractions", "0.08",
+                "--width", "368").code()).isEqualTo(2); // no seed
+        Result r = run("mask", "--type", "spiral", "--accelerations", "4", "--center-fractions", "0.08",
+                "--width", "368", "--seed", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown mask type 'spiral'");
+        assertThat(run("mask", "--type", "random", "--accelerations", "4,8", "--center-fractions", "0.08",
+                "--width", "368", "--seed", "1").code()).isEqualTo(2);
+    }
+
+    @Test
+    void infoPrintsHeaderAndPaddingAsJson() throws IOException {
+        Result r = run("info", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--json");
+        assertThat(r.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/kspace/coils").asInt()).isEqualTo(16);
+        assertThat(j.at("/datasets/kspace/dtype").asText()).isEqualTo("complex64");
+        assertThat(j.at("/header/receiverChannels").asInt()).isEqualTo(16);
+        assertThat(j.at("/header/paddingRight").asInt()).isEqualTo(128);
+        assertThat(j.at("/attributes/acquisition").asText()).isEqualTo("AX_GRE_PHANTOM");
+    }
+
+    @Test
+    void zerofillThenMetricsAgreeAcrossTheDirectory() throws IOException {
+        Path out = tmp.resolve("zf");
+        Result z = run("zerofill", TestFiles.REAL_KSPACE.toString(), "--out", out.toString());
+        assertThat(z.code()).as(z.err()).isZero();
+        assertThat(Files.exists(out.resolve("provenance.json"))).isTrue();
+        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString(), "--json");
+        assertThat(m.code()).as(m.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(m.out());
+        assertThat(j.get("volumes")).hasSize(5);
+        assertThat(j.at("/summary/ssim_volume/spec").asText()).contains("agg=volume");
+        double s = j.at("/summary/ssim_volume/value").asDouble();
+        assertThat(s).isBetween(0.4, 0.8);
+        // one slice per volume: both aggregations coincide
+        assertThat(j.at("/summary/ssim_slice/value").asDouble()).isEqualTo(s);
+    }
+
+    @Test
+    void metricsRefusesAMissingVolume() throws IOException {
+        Path out = tmp.resolve("zf");
+        assertThat(run("zerofill", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_32ch.h5").toString(), "--out",
+                out.resolve("pulseq_phantom_32ch.h5").toString()).code()).isZero();
+        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString());
+        assertThat(m.code()).isEqualTo(1);
+        assertThat(m.err()).contains("volumes missing on one side").contains("pulseq_invivo_brain_16ch.h5");
+    }
+
+    @Test
+    void metricsRefusesAShapeMismatch() {
+        Path recon = tmp.resolve("pulseq_phantom_16ch.h5");
+        org.robustmri.io.FastMriWriter.writeReconstruction(recon, new float[64 * 64], 1, 64, 64, null);
+        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(),
+                "--recon", recon.toString());
+        assertThat(m.code()).isEqualTo(1);
+        assertThat(m.err()).contains("pulseq_phantom_16ch.h5").contains("shape [1, 64, 64]");
+    }
+
+    @Test
+    void badInputsExitOneWithAClearMessageAndNoOutput() throws IOException {
+        Path notH5 = tmp.resolve("text.h5");
+        Files.writeString(notH5, "plain text");
+        Path truncated = tmp.resolve("truncated.h5");
+        byte[] all = Files.readAllBytes(TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5"));
+        Files.write(truncated, java.util.Arrays.copyOf(all, all.length - 100_000));
+        String[][] cases = {
+                {notH5.toString(), "text.h5", "not a readable HDF5 file"},
+                {truncated.toString(), "truncated.h5", "truncated"},
+                {TestFiles.FIXTURES.resolve("no_kspace.h5").toString(), "no_kspace.h5", "no 'kspace' dataset"},
+                {TestFiles.FIXTURES.resolve("kspace_rank2.h5").toString(), "kspace_rank2.h5", "rank 2"},
+                {TestFiles.FIXTURES.resolve("nan_kspace.h5").toString(), "nan_kspace.h5", "NaN"},
+        };
+        for (String[] c : cases) {
+            Path outDir = Files.createDirectories(tmp.resolve("out-" + c[1]));
+            Result r = run("zerofill", c[0], "--out", outDir.resolve("r.h5").toString());
+            assertThat(r.code()).as(c[1]).isEqualTo(1);
+            assertThat(r.err()).as(c[1]).startsWith("error: ").contains(c[1]).contains(c[2]);
+            assertThat(r.err().trim().lines().count()).as(c[1]).isEqualTo(1);
+            try (var files = Files.list(outDir)) {
+                assertThat(files.toList()).as(c[1] + " leaves no output").isEmpty();
+            }
+        }
+        Result info = run("info", TestFiles.FIXTURES.resolve("kspace_rank2.h5").toString());
+        assertThat(info.code()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run("zerofill", "x.h5", "--out", "y.h5", "--bogus").code()).isEqualTo(2);
+        assertThat(run("frobnicate").code()).isEqualTo(2);
+    }
+}

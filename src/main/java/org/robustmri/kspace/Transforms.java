@@ -70,67 +70,89 @@ public final class Transforms {
     }
 
     /**
-     * Same result as {@code zeroFilledRss(applyMask(kspace, columns, padLeft, padRight), h, w)}, computed
-     * separably: the readout IFFT runs only on sampled columns and the phase-encode IFFT only on the rows that
-     * survive the crop, about 2.5x fewer FFT operations at 4x acceleration. {@code columns == null} means fully
-     * sampled (no mask, no padding).
+     * Same image as {@code zeroFilledRss(applyMask(kspace, columns, padLeft, padRight), h, w)}, computed
+     * separably with far fewer operations: the readout IFFT runs only on sampled columns, the phase-encode
+     * IFFT only on rows that survive the crop, and the centring shifts become index selections.
+     *
+     * <p>Why the input-side {@code ifftshift}s can be dropped: shifting the input of a DFT multiplies output
+     * index k by a unit-modulus phase; on the readout axis that phase is constant along an image row and on
+     * the phase-encode axis constant along a column, the same for every coil, so magnitudes and the RSS are
+     * unchanged. The output-side {@code fftshift} and the crop are one index selection per axis.
+     * {@code columns == null} means fully sampled (no mask, no padding).
      */
     public static Tensor maskedZeroFilledRss(Tensor kspace, float[] columns, int padLeft, int padRight, long h, long w) {
         long[] s = Torch.shape(kspace);
-        int width = (int) s[s.length - 1];
-        long height = s[s.length - 2];
+        int rank = s.length;
+        long height = s[rank - 2];
+        int width = (int) s[rank - 1];
         if (h <= 0 || w <= 0 || h > height || w > width) {
             throw new IllegalArgumentException("cannot crop " + height + "x" + width + " to " + h + "x" + w);
         }
-        Tensor rowsDone;
-        Tensor index = null;
+        org.bytedeco.pytorch.Device device = kspace.device();
+        Tensor sampled;
+        Tensor columnIndex = null;
         if (columns == null) {
-            rowsDone = centeredIfft(kspace, -2);
+            sampled = kspace;
         } else {
             if (columns.length != width) {
                 throw new IllegalArgumentException("mask has " + columns.length + " columns, k-space has " + width);
             }
             long[] kept = new long[width];
             float[] weights = new float[width];
+            boolean binary = true;
             int n = 0;
-            for (int j = padLeft < 0 ? 0 : padLeft; j < Math.min(padRight, width); j++) {
+            for (int j = Math.max(0, padLeft); j < Math.min(padRight, width); j++) {
                 if (columns[j] != 0f) {
                     kept[n] = j;
                     weights[n++] = columns[j];
+                    binary &= columns[j] == 1f;
                 }
             }
-            long[] shape = s.clone();
-            shape[s.length - 2] = h;
             if (n == 0) {
-                return rss(complexAbs(centerCrop(torch.zeros(shape, new org.bytedeco.pytorch.DimnameListOptional(),
-                        Torch.options(torch.ScalarType.ComplexFloat)), h, w)), 0);
+                long[] shape = s.clone();
+                shape[rank - 2] = h;
+                shape[rank - 1] = w;
+                return torch.zeros(java.util.Arrays.copyOfRange(shape, 1, rank), new org.bytedeco.pytorch.DimnameListOptional(),
+                        Torch.options(torch.ScalarType.Float).device(new org.bytedeco.pytorch.DeviceOptional(device)));
             }
-            index = Tensors.fromLongs(java.util.Arrays.copyOf(kept, n), n).to(kspace.device(), torch.ScalarType.Long);
-            Tensor weight = Tensors.fromFloats(java.util.Arrays.copyOf(weights, n), n, 1).to(kspace.device(), torch.ScalarType.Float);
-            Tensor sampled = torch.view_as_complex(torch.view_as_real(kspace.index_select(-1, index)).mul(weight).add(Torch.scalar(0.0)));
-            rowsDone = centeredIfft(sampled, -2);
+            columnIndex = indexTensor(java.util.Arrays.copyOf(kept, n), device);
+            sampled = kspace.index_select(-1, columnIndex);
+            if (!binary) {
+                // mask * k + 0.0 on real pairs; a 0/1 mask leaves sampled values unchanged, so skip it then.
+                Tensor weight = Tensors.fromFloats(java.util.Arrays.copyOf(weights, n), n, 1).to(device, torch.ScalarType.Float);
+                sampled = torch.view_as_complex(torch.view_as_real(sampled).mul(weight).add(Torch.scalar(0.0)));
+            }
         }
-        long top = Math.floorDiv(height - h, 2);
-        Tensor cropped = rowsDone.narrow(-2, top, h);
-        Tensor full;
-        if (index == null) {
-            full = cropped;
+        Tensor rows = torch.fft_ifft(sampled, new org.bytedeco.pytorch.LongOptional(), -2, Torch.ortho())
+                .index_select(-2, indexTensor(shiftedCrop(height, h), device));
+        Tensor spread;
+        if (columnIndex == null) {
+            spread = rows;
         } else {
             long[] shape = s.clone();
-            shape[s.length - 2] = h;
-            full = torch.zeros(shape, new org.bytedeco.pytorch.DimnameListOptional(),
-                    Torch.options(torch.ScalarType.ComplexFloat).device(new org.bytedeco.pytorch.DeviceOptional(kspace.device())));
-            full.index_copy_(-1, index, cropped);
+            shape[rank - 2] = h;
+            spread = torch.zeros(shape, new org.bytedeco.pytorch.DimnameListOptional(),
+                    Torch.options(torch.ScalarType.ComplexFloat).device(new org.bytedeco.pytorch.DeviceOptional(device)));
+            spread.index_copy_(-1, columnIndex, rows);
         }
-        Tensor image = centeredIfft(full, -1);
-        long left = Math.floorDiv(width - w, 2);
-        return rss(complexAbs(image.narrow(-1, left, w)), 0);
+        Tensor image = torch.fft_ifft(spread, new org.bytedeco.pytorch.LongOptional(), -1, Torch.ortho())
+                .index_select(-1, indexTensor(shiftedCrop(width, w), device));
+        Tensor pairs = torch.view_as_real(image);
+        Tensor power = pairs.select(-1, 0).square().add(pairs.select(-1, 1).square());
+        return power.sum(new long[]{0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
     }
 
-    private static Tensor centeredIfft(Tensor x, long dim) {
-        Tensor shifted = torch.fft_ifftshift(x, dim);
-        Tensor f = torch.fft_ifft(shifted, new org.bytedeco.pytorch.LongOptional(), dim, Torch.ortho());
-        return torch.fft_fftshift(f, dim);
+    /** Indices i of an unshifted DFT output that land at crop positions 0..crop-1 after fftshift and centre crop. */
+    static long[] shiftedCrop(long size, long crop) {
+        long start = Math.floorDiv(size - crop, 2);
+        long[] idx = new long[(int) crop];
+        for (int i = 0; i < crop; i++) idx[i] = Math.floorMod(start + i - size / 2, size);
+        return idx;
+    }
+
+    private static Tensor indexTensor(long[] idx, org.bytedeco.pytorch.Device device) {
+        Tensor t = Tensors.fromLongs(idx, idx.length);
+        return device.is_cpu() ? t : t.to(device, torch.ScalarType.Long);
     }
 
     /** Per-image normalisation of the paper's wrapper: {@code (x - mean) / std}, unbiased std, no eps. */

@@ -96,4 +96,18 @@ class TransformsTest {
             }
         }
     }
+
+    @Test
+    void separableFormHoldsForOddSizesAndFractionalMasks() {
+        Tensor k = Tensors.complexFromInterleaved(FftTest.randomPairs(3 * 37 * 29, 21), 3, 37, 29);
+        float[] mask = new float[29];
+        for (int j = 0; j < 29; j++) mask[j] = j % 3 == 0 ? 1f : (j % 5 == 0 ? 0.5f : 0f);
+        for (long[] crop : new long[][]{{37, 29}, {20, 15}, {19, 28}}) {
+            float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(Transforms.applyMask(k, mask, 1, 27), crop[0], crop[1]));
+            float[] fast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, mask, 1, 27, crop[0], crop[1]));
+            FftTest.assertClose(fast, direct, 1e-5);
+            FftTest.assertClose(Tensors.toFloats(Transforms.maskedZeroFilledRss(k, null, 0, 29, crop[0], crop[1])),
+                    Tensors.toFloats(Transforms.zeroFilledRss(k, crop[0], crop[1])), 1e-5);
+        }
+    }
 }

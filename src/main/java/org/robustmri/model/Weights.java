@@ -1,0 +1,53 @@
+package org.robustmri.model;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.robustmri.io.DataException;
+import org.robustmri.tensor.Torch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Model weights to and from safetensors files, with strict name and shape checks (PyTorch's strict load). */
+public final class Weights {
+    private Weights() {
+    }
+
+    public static void save(ReconstructionModel model, Path file, Map<String, String> metadata) {
+        Safetensors.write(file, model.parameters().asMap(), metadata);
+    }
+
+    /** Copies every tensor of {@code file} into the model; any missing, unexpected or mis-shaped name is an error. */
+    public static Map<String, String> load(ReconstructionModel model, Path file) {
+        Safetensors.Contents c = Safetensors.read(file);
+        copyInto(model, c.tensors(), file);
+        return c.metadata();
+    }
+
+    public static void copyInto(ReconstructionModel model, Map<String, Tensor> tensors, Path source) {
+        Map<String, Tensor> params = model.parameters().asMap();
+        List<String> problems = new ArrayList<>();
+        for (String name : params.keySet()) if (!tensors.containsKey(name)) problems.add("missing " + name);
+        for (String name : tensors.keySet()) if (!params.containsKey(name)) problems.add("unexpected " + name);
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t != null && !Arrays.equals(Torch.shape(t), Torch.shape(e.getValue()))) {
+                problems.add(e.getKey() + " has shape " + Arrays.toString(Torch.shape(t)) + ", model expects "
+                        + Arrays.toString(Torch.shape(e.getValue())));
+            }
+        }
+        if (!problems.isEmpty()) {
+            String shown = String.join("; ", problems.subList(0, Math.min(4, problems.size())));
+            throw new DataException(source, "weights do not fit model " + model.spec().name() + " ("
+                    + problems.size() + " problem(s): " + shown + (problems.size() > 4 ? "; ..." : "") + ")");
+        }
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : params.entrySet()) {
+                e.getValue().copy_(tensors.get(e.getKey()));
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.robustmri.model;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UNetTest {
+    @Test
+    void registeredModelsHaveTheReferenceParameterCounts() {
+        for (ModelRegistry.Entry e : ModelRegistry.entries()) {
+            try (PointerScope scope = new PointerScope()) {
+                ReconstructionModel m = ModelRegistry.create(e.spec(), 0);
+                assertThat(m.parameters().count()).as(e.spec().name()).isEqualTo(e.parameterCount());
+            }
+        }
+        assertThat(ModelRegistry.spec("unet-small").chans()).isEqualTo(32);
+    }
+
+    @Test
+    void stateDictNamesFollowTheReference() {
+        ReconstructionModel m = ModelRegistry.create(ModelRegistry.custom("unet", 4, 2), 1);
+        assertThat(m.parameters().asMap().keySet()).containsExactly(
+                "unet.down_sample_layers.0.layers.0.weight", "unet.down_sample_layers.0.layers.4.weight",
+                "unet.down_sample_layers.1.layers.0.weight", "unet.down_sample_layers.1.layers.4.weight",
+                "unet.conv.layers.0.weight", "unet.conv.layers.4.weight",
+                "unet.up_transpose_conv.0.layers.0.weight",
+                "unet.up_conv.0.layers.0.weight", "unet.up_conv.0.layers.4.weight",
+                "unet.up_transpose_conv.1.layers.0.weight",
+                "unet.up_conv.1.0.layers.0.weight", "unet.up_conv.1.0.layers.4.weight",
+                "unet.up_conv.1.1.weight", "unet.up_conv.1.1.bias");
+    }
+
+    @Test
+    void outputHasTheInputShapeForOddSizes() {
+        ReconstructionModel m = ModelRegistry.create(ModelRegistry.custom("unet", 4, 4), 2);
+        float[] x = new float[2 * 321 * 299];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor out = m.forward(Tensors.fromFloats(x, 2, 1, 321, 299));
+            assertThat(Torch.shape(out)).containsExactly(2, 1, 321, 299);
+            float[] y = Tensors.toFloats(out);
+            for (float v : y) assertThat(Float.isFinite(v)).isTrue();
+        }
+    }
+}

@@ -16,6 +16,7 @@ public final class Parameters {
     public Tensor add(String name, Tensor value) {
         if (tensors.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
         Tensor t = value.set_requires_grad(true);
+        t.retainReference(); // parameters outlive any PointerScope a caller opens around model creation
         tensors.put(name, t);
         return t;
     }

@@ -1,0 +1,200 @@
+package org.robustmri.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.DataException;
+import org.robustmri.metric.Ssim;
+import org.robustmri.model.ReconstructionModel;
+import org.robustmri.model.Safetensors;
+import org.robustmri.model.Weights;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop of the paper: per step forward, loss, backward, gradient clipping, Adam with the
+ * one-cycle learning rate; a checkpoint (weights in safetensors with the reference names) after every epoch,
+ * plus the optimizer state, so {@link #run} with an existing run directory resumes exactly.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ReconstructionModel model;
+    private final TrainConfig config;
+    private final BatchSource train;
+    private final BatchSource validation;
+    private final RunDirectory dir;
+    private final TrainListener listener;
+
+    public Trainer(ReconstructionModel model, TrainConfig config, BatchSource train, BatchSource validation,
+                   RunDirectory dir, TrainListener listener) {
+        this.model = model;
+        this.config = config;
+        this.train = train;
+        this.validation = validation;
+        this.dir = dir;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    /** Progress saved after each epoch. */
+    public record Progress(int epochsDone, long step, double wallSeconds) {
+    }
+
+    /** Trains until {@code config.epochs()}; resumes from the run directory's saved progress if there is one. */
+    public Progress run() {
+        Torch.init();
+        int perEpoch = train.batchesPerEpoch();
+        if (perEpoch < 1) throw new DataException("training set is empty: " + train.describe());
+        long totalSteps = (long) perEpoch * config.epochs();
+        OneCycleSchedule schedule = config.schedule(totalSteps);
+        Adam adam = Adam.standard(model.parameters());
+        Progress progress = new Progress(0, 0, 0);
+        if (Files.exists(dir.progress())) {
+            progress = readProgress();
+            Weights.load(model, dir.checkpoint(progress.epochsDone()));
+            adam.load(Safetensors.read(dir.optimizerState()).tensors());
+            truncateLog(progress.epochsDone());
+        } else {
+            writeLogHeader();
+        }
+        listener.onStart(progress.epochsDone() + 1, config.epochs(), perEpoch);
+        long step = progress.step();
+        double wall = progress.wallSeconds();
+        model.train(true);
+        for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            int n = 0;
+            List<String> logRows = new ArrayList<>();
+            Iterator<Batch> it = train.epoch(epoch);
+            while (it.hasNext()) {
+                Batch b = it.next();
+                double lr = schedule.lr(step);
+                double loss;
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor x = Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width());
+                    Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width());
+                    Tensor range = Tensors.fromFloats(b.dataRange(), b.size());
+                    Adam.zeroGrad(model.parameters());
+                    Tensor l = config.loss().compute(model.forward(x), y, range);
+                    loss = l.item_double();
+                    if (!Double.isFinite(loss)) {
+                        throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                "loss became %s at epoch %d step %d (volume %s); last good checkpoint: %s",
+                                loss, epoch, step, b.volume(),
+                                epoch > 1 ? dir.checkpoint(epoch - 1) : "none (first epoch)"));
+                    }
+                    l.backward();
+                    GradientClipping.clip(model.parameters(), config.gradClip());
+                    adam.step(model.parameters(), lr);
+                }
+                logRows.add(String.format(Locale.ROOT, "%d,%d,%.8g,%.8g,", step, epoch, loss, lr));
+                lossSum += loss;
+                n++;
+                listener.onStep(epoch, step, loss, lr);
+                step++;
+            }
+            double val = validation == null ? Double.NaN : validate(epoch);
+            logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
+            wall += (System.nanoTime() - t0) / 1e9;
+            saveEpoch(epoch, step, adam, wall, logRows);
+            listener.onEpoch(epoch, lossSum / Math.max(1, n), val);
+            progress = new Progress(epoch, step, wall);
+        }
+        return progress;
+    }
+
+    /** Mean SSIM over all validation slices (the paper's per-slice aggregation). */
+    private double validate(int epoch) {
+        model.train(false);
+        double sum = 0;
+        int count = 0;
+        Iterator<Batch> it = validation.epoch(0);
+        while (it.hasNext()) {
+            Batch b = it.next();
+            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor x = Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width());
+                Tensor out = model.forward(x).to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
+                Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width())
+                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
+                Tensor range = Tensors.fromFloats(b.dataRange(), b.size()).to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
+                double[] perSlice = Tensors.toDoubles(Ssim.map(out, y, range.reshape(-1, 1, 1, 1)).mean(new long[]{1, 2, 3}, false,
+                        new org.bytedeco.pytorch.ScalarTypeOptional()));
+                for (double s : perSlice) sum += s;
+                count += perSlice.length;
+            }
+        }
+        model.train(true);
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private void saveEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", model.spec().toString());
+        meta.put("epoch", Integer.toString(epoch));
+        meta.put("step", Long.toString(step));
+        Weights.save(model, dir.checkpoint(epoch), meta);
+        Weights.save(model, dir.last(), meta);
+        Safetensors.write(dir.optimizerState(), adam.state(), Map.of("epoch", Integer.toString(epoch)));
+        appendLog(logRows);
+        // progress last: a run killed before this line redoes the epoch from the previous state
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("epochsDone", epoch);
+        p.put("step", step);
+        p.put("wallSeconds", wall);
+        AtomicFiles.write(dir.progress(), tmp -> JSON.writeValue(tmp.toFile(), p));
+    }
+
+    private Progress readProgress() {
+        try {
+            return JSON.readValue(dir.progress().toFile(), Progress.class);
+        } catch (IOException e) {
+            throw new DataException(dir.progress(), "cannot read training progress: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeLogHeader() {
+        AtomicFiles.writeString(dir.log(), "step,epoch,loss,lr,val_ssim\n");
+    }
+
+    private void appendLog(List<String> rows) {
+        try {
+            Files.writeString(dir.log(), String.join("\n", rows) + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Drops log rows of epochs after {@code epochsDone} (written by a run killed mid-epoch). */
+    private void truncateLog(int epochsDone) {
+        try {
+            List<String> keep = new ArrayList<>();
+            for (String line : Files.readAllLines(dir.log())) {
+                if (keep.isEmpty()) {
+                    keep.add(line);
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                if (f.length > 1 && Integer.parseInt(f[1]) <= epochsDone) keep.add(line);
+            }
+            AtomicFiles.writeString(dir.log(), String.join("\n", keep) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

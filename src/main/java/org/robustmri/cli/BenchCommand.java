@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
-        subcommands = {BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class})
 final class BenchCommand {
 
     @Command(name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
@@ -70,6 +70,67 @@ final class BenchCommand {
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "java-libtorch: slices/s best %.2f median %.2f over %d runs (%d slices, %d threads); peak RSS %.0f MiB; checksum %.6g%n",
                     rates.get(rates.size() - 1), rates.get(rates.size() / 2), rates.size(), n, threads, peakRssMiB(), checksum);
+            return 0;
+        }
+    }
+
+    @Command(name = "train-step", description = "Training step time (forward, 1-SSIM loss, backward, clipping, Adam) of a U-Net at a given image size.")
+    static final class TrainStep implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "unet-small", description = "Registered model name (default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--chans", description = "Custom U-Net base channels (with --pools) instead of --model.")
+        Integer chans;
+
+        @Option(names = "--pools", defaultValue = "4")
+        int pools;
+
+        @Option(names = "--size", defaultValue = "320")
+        int size;
+
+        @Option(names = "--steps", defaultValue = "20")
+        int steps;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Torch.setThreads(threads);
+            org.robustmri.model.ModelSpec ms = chans != null ? org.robustmri.model.ModelRegistry.custom("unet", chans, pools)
+                    : org.robustmri.model.ModelRegistry.spec(model);
+            org.robustmri.model.ReconstructionModel m = org.robustmri.model.ModelRegistry.create(ms, 0);
+            org.robustmri.train.Adam adam = org.robustmri.train.Adam.standard(m.parameters());
+            java.util.Random r = new java.util.Random(0);
+            float[] x = new float[size * size], y = new float[size * size];
+            float max = 0;
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextFloat();
+                y[i] = r.nextFloat();
+                max = Math.max(max, y[i]);
+            }
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < steps + 2; i++) {
+                long t0 = System.nanoTime();
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor xt = org.robustmri.tensor.Tensors.fromFloats(x, 1, 1, size, size);
+                    Tensor yt = org.robustmri.tensor.Tensors.fromFloats(y, 1, 1, size, size);
+                    Tensor range = org.robustmri.tensor.Tensors.fromFloats(new float[]{max}, 1);
+                    org.robustmri.train.Adam.zeroGrad(m.parameters());
+                    Tensor loss = org.robustmri.train.Loss.SSIM.compute(m.forward(xt), yt, range);
+                    loss.backward();
+                    org.robustmri.train.GradientClipping.clip(m.parameters(), 1.0);
+                    adam.step(m.parameters(), 1e-3);
+                }
+                if (i >= 2) times.add((System.nanoTime() - t0) / 1e6);
+            }
+            times.sort(null);
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "java-libtorch: %s %dx%d: step ms median %.1f best %.1f over %d (%d threads); peak RSS %.0f MiB%n",
+                    ms.name(), size, size, times.get(times.size() / 2), times.get(0), times.size(), threads, peakRssMiB());
             return 0;
         }
     }

@@ -29,8 +29,20 @@ public final class ModelRegistry {
     private ModelRegistry() {
     }
 
-    private static void register(ModelSpec spec, long expectedParameters) {
-        ENTRIES.put(spec.name(), new Entry(spec, expectedParameters, FAMILIES.get(spec.family())));
+    private static void register(ModelSpec spec, long referenceParameters) {
+        long n = parameterCount(spec);
+        if (n != referenceParameters) {
+            throw new IllegalStateException(spec.name() + " has " + n + " parameters, the reference " + referenceParameters);
+        }
+        ENTRIES.put(spec.name(), new Entry(spec, n, FAMILIES.get(spec.family())));
+    }
+
+    /** Exact parameter count of a spec, computed from its layout. */
+    public static long parameterCount(ModelSpec spec) {
+        return switch (spec.family()) {
+            case "unet" -> UNet.parameterCount(spec.inChans(), spec.outChans(), spec.chans(), spec.pools());
+            default -> throw new IllegalArgumentException("unknown model family '" + spec.family() + "'");
+        };
     }
 
     public static List<Entry> entries() {

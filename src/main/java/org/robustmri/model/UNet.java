@@ -54,6 +54,23 @@ public final class UNet {
         params.add(prefix + "up_conv." + last + ".1.bias", Init.bias(rng, ch, outChans));
     }
 
+    /** The number of parameters, without building the network (same layout as the constructor). */
+    public static long parameterCount(int inChans, int outChans, int chans, int pools) {
+        long ch = chans;
+        long n = 9L * inChans * ch + 9L * ch * ch;
+        for (int i = 1; i < pools; i++) {
+            n += 9L * ch * (2 * ch) + 9L * (2 * ch) * (2 * ch);
+            ch *= 2;
+        }
+        n += 9L * ch * (2 * ch) + 9L * (2 * ch) * (2 * ch);
+        for (int i = 0; i < pools; i++) {
+            n += 4L * (2 * ch) * ch;                      // transposed conv
+            n += 9L * (2 * ch) * ch + 9L * ch * ch;       // conv block after concatenation
+            if (i < pools - 1) ch /= 2;
+        }
+        return n + (long) outChans * ch + outChans;       // final 1x1 conv with bias
+    }
+
     private void convBlock(String name, long in, long out, SplittableRandom rng) {
         params.add(prefix + name + "layers.0.weight", Init.convWeight(rng, out, in, 3, 3));
         params.add(prefix + name + "layers.4.weight", Init.convWeight(rng, out, out, 3, 3));

@@ -14,10 +14,15 @@ class UNetTest {
         for (ModelRegistry.Entry e : ModelRegistry.entries()) {
             try (PointerScope scope = new PointerScope()) {
                 ReconstructionModel m = ModelRegistry.create(e.spec(), 0);
-                assertThat(m.parameters().count()).as(e.spec().name()).isEqualTo(e.parameterCount());
+                assertThat(m.parameters().count()).as(e.spec().name()).isEqualTo(e.parameterCount())
+                        .isEqualTo(ModelRegistry.parameterCount(e.spec()));
             }
         }
         assertThat(ModelRegistry.spec("unet-small").chans()).isEqualTo(32);
+        assertThat(ModelRegistry.entries()).extracting(ModelRegistry.Entry::parameterCount)
+                .containsExactly(757_501L, 7_756_097L, 124_093_697L);
+        ModelSpec custom = ModelRegistry.custom("unet", 6, 3);
+        assertThat(ModelRegistry.create(custom, 0).parameters().count()).isEqualTo(ModelRegistry.parameterCount(custom));
     }
 
     @Test

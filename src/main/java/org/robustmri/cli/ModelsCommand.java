@@ -1,0 +1,26 @@
+package org.robustmri.cli;
+
+import org.robustmri.model.ModelRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "models", description = "Lists every registered model with its exact parameter count.")
+final class ModelsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-14s %14s  %s%n", "model", "parameters", "spec");
+        for (ModelRegistry.Entry e : ModelRegistry.entries()) {
+            out.printf(Locale.ROOT, "%-14s %,14d  %s%n", e.spec().name(), e.parameterCount(), e.spec());
+        }
+        out.println("custom sizes: train --model unet --chans C --pools P");
+        return 0;
+    }
+}

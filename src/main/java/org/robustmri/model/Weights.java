@@ -20,6 +20,21 @@ public final class Weights {
         Safetensors.write(file, model.parameters().asMap(), metadata);
     }
 
+    /**
+     * Builds the model a checkpoint was saved from (its metadata names the spec) and loads it; for weights
+     * without that metadata (e.g. from PyTorch) pass {@code fallback}.
+     */
+    public static ReconstructionModel loadModel(Path file, ModelSpec fallback) {
+        Safetensors.Contents c = Safetensors.read(file);
+        ModelSpec spec = ModelSpec.fromMetadata(c.metadata()).orElse(fallback);
+        if (spec == null) {
+            throw new DataException(file, "the checkpoint does not say which model it holds; give the architecture (--arch)");
+        }
+        ReconstructionModel m = ModelRegistry.create(spec, 0);
+        copyInto(m, c.tensors(), file);
+        return m;
+    }
+
     /** Copies every tensor of {@code file} into the model; any missing, unexpected or mis-shaped name is an error. */
     public static Map<String, String> load(ReconstructionModel model, Path file) {
         Safetensors.Contents c = Safetensors.read(file);

@@ -143,8 +143,7 @@ public final class Trainer {
     }
 
     private void saveEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("model", model.spec().toString());
+        Map<String, String> meta = new LinkedHashMap<>(model.spec().toMetadata());
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Long.toString(step));
         Weights.save(model, dir.checkpoint(epoch), meta);

@@ -1,0 +1,91 @@
+package org.robustmri.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How an epoch's slices are grouped into batches (before the batch order is shuffled, when the dataset shuffles).
+ * <ul>
+ *   <li>{@link #inOrder(int)}: consecutive runs of the epoch order ({@code inOrder(1)} is one slice per batch);</li>
+ *   <li>{@link #sameVolume(int, boolean)}: the paper's batches, up to B slices of one volume: consecutive slices,
+ *       or the volume's slices in a seeded random order (new every epoch); every slice still comes once per
+ *       epoch, the last batch of a volume may be smaller;</li>
+ *   <li>{@link #shapeBucketed(int)}: up to B slices whose samples have the same shape, from any volumes.</li>
+ * </ul>
+ */
+public final class Batching {
+    private enum Kind { IN_ORDER, SAME_VOLUME, SHAPE }
+
+    private final Kind kind;
+    private final int size;
+    private final boolean consecutive;
+
+    private Batching(Kind kind, int size, boolean consecutive) {
+        if (size < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + size);
+        this.kind = kind;
+        this.size = size;
+        this.consecutive = consecutive;
+    }
+
+    public static Batching inOrder(int size) {
+        return new Batching(Kind.IN_ORDER, size, false);
+    }
+
+    public static Batching sameVolume(int size, boolean consecutiveSlices) {
+        return new Batching(Kind.SAME_VOLUME, size, consecutiveSlices);
+    }
+
+    public static Batching shapeBucketed(int size) {
+        return new Batching(Kind.SHAPE, size, false);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Groups an epoch order into batches; {@code shapeKey} gives the sample shape of a slice's volume. */
+    List<List<SliceDataset.SliceRef>> group(List<SliceDataset.SliceRef> order, Function<Integer, Object> shapeKey, Rng rng) {
+        List<List<SliceDataset.SliceRef>> out = new ArrayList<>();
+        switch (kind) {
+            case IN_ORDER -> chunk(order, out);
+            case SAME_VOLUME -> {
+                Map<Integer, List<SliceDataset.SliceRef>> byVolume = new LinkedHashMap<>();
+                for (SliceDataset.SliceRef r : order) byVolume.computeIfAbsent(r.volume(), k -> new ArrayList<>()).add(r);
+                for (List<SliceDataset.SliceRef> v : byVolume.values()) {
+                    if (consecutive) {
+                        v.sort((a, b) -> Integer.compare(a.slice(), b.slice()));
+                    } else {
+                        rng.shuffle(v);
+                    }
+                    chunk(v, out);
+                }
+            }
+            case SHAPE -> {
+                Map<Object, List<SliceDataset.SliceRef>> byShape = new LinkedHashMap<>();
+                for (SliceDataset.SliceRef r : order) byShape.computeIfAbsent(shapeKey.apply(r.volume()), k -> new ArrayList<>()).add(r);
+                for (List<SliceDataset.SliceRef> v : byShape.values()) chunk(v, out);
+            }
+        }
+        return out;
+    }
+
+    boolean needsShapes() {
+        return kind == Kind.SHAPE;
+    }
+
+    private void chunk(List<SliceDataset.SliceRef> refs, List<List<SliceDataset.SliceRef>> out) {
+        for (int i = 0; i < refs.size(); i += size) out.add(List.copyOf(refs.subList(i, Math.min(refs.size(), i + size))));
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case IN_ORDER -> "in order, " + size + " per batch";
+            case SAME_VOLUME -> size + " " + (consecutive ? "consecutive" : "random") + " slices of one volume per batch";
+            case SHAPE -> size + " slices of one shape per batch";
+        };
+    }
+}

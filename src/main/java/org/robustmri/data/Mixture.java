@@ -1,0 +1,407 @@
+package org.robustmri.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A training set made of named distributions mixed with declared weights, with an exact per-epoch sampling plan.
+ *
+ * <ul>
+ *   <li>Data-size factor {@code f} (e.g. 1/2 ... 1/64): each distribution keeps {@code max(1, round(f * n))} of
+ *       its {@code n} rows, chosen by a seeded permutation of that distribution (the 1/4 subset is inside the 1/2
+ *       subset for the same seed).</li>
+ *   <li>Weights: {@code uniform}, {@code proportional} (to slices after subsampling), or explicit per name;
+ *       normalised to sum 1. Slice counts per epoch are the budget times the weights, rounded by largest
+ *       remainder (ties to the earlier distribution), so they add up to the budget exactly.</li>
+ *   <li>Budget: slices per epoch; by default all slices of the (subsampled) mixture.</li>
+ *   <li>Drawing: a distribution that must give {@code c} of its {@code N} slices gives every slice
+ *       {@code c / N} times plus {@code c mod N} slices of a fresh permutation (without replacement within a
+ *       pass). The epoch's draws are then shuffled. Everything is seeded by (seed, epoch, distribution name).</li>
+ * </ul>
+ * A row selected by two distributions is refused: its weight would be ambiguous.
+ */
+public final class Mixture {
+    /** How the distributions are weighted. */
+    public sealed interface Weights permits Uniform, Proportional, Explicit {
+    }
+
+    public record Uniform() implements Weights {
+        @Override
+        public String toString() {
+            return "uniform";
+        }
+    }
+
+    public record Proportional() implements Weights {
+        @Override
+        public String toString() {
+            return "proportional";
+        }
+    }
+
+    /** Explicit weights by distribution name (any positive scale; normalised). */
+    public record Explicit(Map<String, Double> weights) implements Weights {
+        public Explicit {
+            weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        }
+
+        @Override
+        public String toString() {
+            return weights.toString();
+        }
+    }
+
+    public static Weights uniform() {
+        return new Uniform();
+    }
+
+    public static Weights proportional() {
+        return new Proportional();
+    }
+
+    public static Weights explicit(Map<String, Double> weights) {
+        return new Explicit(weights);
+    }
+
+    /** A named distribution's rows (after the data-size factor). */
+    public record Component(String name, List<CatalogEntry> entries) {
+        public Component {
+            entries = List.copyOf(entries);
+        }
+
+        public long slices() {
+            long n = 0;
+            for (CatalogEntry e : entries) n += e.slices();
+            return n;
+        }
+    }
+
+    /** One drawn slice: the distribution it counts for, the row and the slice index within the file. */
+    public record Draw(String distribution, CatalogEntry entry, int slice) {
+    }
+
+    /** An epoch's plan: the draws in training order and the realised counts per distribution. */
+    public record EpochPlan(int epoch, List<Draw> draws, Map<String, Integer> sliceCounts, Map<String, Integer> volumeCounts) {
+        public EpochPlan {
+            draws = List.copyOf(draws);
+            sliceCounts = Collections.unmodifiableMap(new LinkedHashMap<>(sliceCounts));
+            volumeCounts = Collections.unmodifiableMap(new LinkedHashMap<>(volumeCounts));
+        }
+
+        public int size() {
+            return draws.size();
+        }
+    }
+
+    private final List<Component> components;
+    private final Weights weights;
+    private final double dataFraction;
+    private final long seed;
+    private final long budget;
+    private final double[] normalized;
+    private final long[] counts;
+
+    private Mixture(List<Component> components, Weights weights, double dataFraction, long seed, Long budget) {
+        this.components = List.copyOf(components);
+        this.weights = weights;
+        this.dataFraction = dataFraction;
+        this.seed = seed;
+        long total = 0;
+        for (Component c : this.components) total += c.slices();
+        this.budget = budget == null ? total : budget;
+        if (this.budget < 0) throw new IllegalArgumentException("slices per epoch must not be negative: " + this.budget);
+        double[] raw = rawWeights();
+        double sum = 0;
+        for (double v : raw) sum += v;
+        this.normalized = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) normalized[i] = raw[i] / sum;
+        this.counts = largestRemainder(raw, this.budget);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0 && this.components.get(i).slices() == 0) {
+                throw new IllegalArgumentException("distribution '" + this.components.get(i).name()
+                        + "' has weight " + normalized[i] + " but selects no slices");
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects named distributions and options; {@link #build()} validates everything. */
+    public static final class Builder {
+        private final Map<String, List<CatalogEntry>> parts = new LinkedHashMap<>();
+        private Weights weights = new Proportional();
+        private double fraction = 1.0;
+        private long seed;
+        private Long budget;
+
+        private Builder() {
+        }
+
+        public Builder add(String name, List<CatalogEntry> entries) {
+            Objects.requireNonNull(name, "name");
+            if (parts.containsKey(name)) throw new IllegalArgumentException("distribution '" + name + "' is given twice");
+            parts.put(name, List.copyOf(entries));
+            return this;
+        }
+
+        /** Adds the rows {@code distribution} selects from {@code catalog}, named {@code name}. */
+        public Builder add(String name, Distribution distribution, Catalog catalog) {
+            return add(name, distribution.select(catalog).entries());
+        }
+
+        public Builder weights(Weights w) {
+            this.weights = Objects.requireNonNull(w, "weights");
+            return this;
+        }
+
+        /** Keeps a fraction (0, 1] of each distribution's rows, e.g. 1/8. */
+        public Builder dataFraction(double f) {
+            if (!(f > 0 && f <= 1)) throw new IllegalArgumentException("data-size factor must be in (0, 1], got " + f);
+            this.fraction = f;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** Slices per epoch; default all slices of the (subsampled) mixture. */
+        public Builder slicesPerEpoch(long n) {
+            if (n < 0) throw new IllegalArgumentException("slices per epoch must not be negative: " + n);
+            this.budget = n;
+            return this;
+        }
+
+        public Mixture build() {
+            if (parts.isEmpty()) throw new IllegalArgumentException("a mixture needs at least one distribution");
+            checkOverlap(parts);
+            List<Component> comps = new ArrayList<>();
+            for (Map.Entry<String, List<CatalogEntry>> e : parts.entrySet()) {
+                comps.add(new Component(e.getKey(), subsample(e.getValue(), fraction, seed, e.getKey())));
+            }
+            return new Mixture(comps, weights, fraction, seed, budget);
+        }
+    }
+
+    private static void checkOverlap(Map<String, List<CatalogEntry>> parts) {
+        Map<CatalogEntry, String> owner = new HashMap<>();
+        List<String> clashes = new ArrayList<>();
+        for (Map.Entry<String, List<CatalogEntry>> p : parts.entrySet()) {
+            for (CatalogEntry e : new LinkedHashSet<>(p.getValue())) {
+                String prev = owner.putIfAbsent(e, p.getKey());
+                if (prev != null && !prev.equals(p.getKey())) clashes.add(e + " in '" + prev + "' and '" + p.getKey() + "'");
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new IllegalArgumentException(clashes.size() + " row(s) belong to more than one distribution: "
+                    + String.join("; ", clashes.subList(0, Math.min(10, clashes.size())))
+                    + (clashes.size() > 10 ? "; ..." : ""));
+        }
+    }
+
+    /** The rows a data-size factor keeps: {@code max(1, round(f n))}, a seeded choice per distribution name. */
+    static List<CatalogEntry> subsample(List<CatalogEntry> rows, double fraction, long seed, String name) {
+        if (fraction >= 1.0 || rows.isEmpty()) return rows;
+        int keep = (int) Math.max(1, Math.min(rows.size(), Math.round(fraction * rows.size())));
+        int[] order = new int[rows.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Rng.of(seed, Rng.hash("subsample"), Rng.hash(name)).shuffle(order);
+        int[] kept = java.util.Arrays.copyOf(order, keep);
+        java.util.Arrays.sort(kept); // keep catalog order
+        List<CatalogEntry> out = new ArrayList<>(keep);
+        for (int i : kept) out.add(rows.get(i));
+        return out;
+    }
+
+    /** Parses a data-size factor written as {@code 1/8}, {@code 0.125} or {@code 8} (meaning 1/8). */
+    public static double parseFraction(String s) {
+        String t = s.trim();
+        try {
+            double f;
+            int slash = t.indexOf('/');
+            if (slash >= 0) {
+                f = Double.parseDouble(t.substring(0, slash).trim()) / Double.parseDouble(t.substring(slash + 1).trim());
+            } else {
+                double d = Double.parseDouble(t);
+                f = d > 1 ? 1.0 / d : d;
+            }
+            if (!(f > 0 && f <= 1)) throw new NumberFormatException();
+            return f;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("data-size factor must be like 1/8, 0.125 or 8, got '" + s + "'");
+        }
+    }
+
+    private double[] rawWeights() {
+        int k = components.size();
+        double[] w = new double[k];
+        if (weights instanceof Uniform) {
+            java.util.Arrays.fill(w, 1.0);
+        } else if (weights instanceof Proportional) {
+            for (int i = 0; i < k; i++) w[i] = components.get(i).slices();
+        } else {
+            Map<String, Double> given = ((Explicit) weights).weights();
+            Set<String> names = new HashSet<>();
+            for (Component c : components) names.add(c.name());
+            for (String n : given.keySet()) {
+                if (!names.contains(n)) {
+                    throw new IllegalArgumentException("weight given for unknown distribution '" + n + "'; distributions: " + names());
+                }
+            }
+            for (int i = 0; i < k; i++) {
+                Double v = given.get(components.get(i).name());
+                if (v == null) throw new IllegalArgumentException("no weight for distribution '" + components.get(i).name() + "'");
+                if (!Double.isFinite(v) || v < 0) {
+                    throw new IllegalArgumentException("weight of '" + components.get(i).name() + "' must be a finite number >= 0, got " + v);
+                }
+                w[i] = v;
+            }
+        }
+        double sum = 0;
+        for (double v : w) sum += v;
+        if (!(sum > 0)) {
+            throw new IllegalArgumentException("the weights sum to zero (" + weights + " over " + names()
+                    + "); at least one distribution needs a positive weight" + (weights instanceof Proportional ? " and slices" : ""));
+        }
+        return w;
+    }
+
+    private List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (Component c : components) n.add(c.name());
+        return n;
+    }
+
+    /**
+     * Splits {@code total} into integer parts proportional to non-negative {@code weights} (any scale): floors
+     * first, then one more to each of the largest remainders, ties to the lower index. Computed in decimal from
+     * the weights as written ({@code 0.9} is 9/10, not its binary neighbour), so 0.9/0.1 of 1000 is exactly
+     * 900/100. The parts sum to {@code total}.
+     */
+    public static long[] largestRemainder(double[] weights, long total) {
+        int k = weights.length;
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        for (double w : weights) {
+            if (!Double.isFinite(w) || w < 0) throw new IllegalArgumentException("weights must be finite and >= 0: " + java.util.Arrays.toString(weights));
+            sum = sum.add(java.math.BigDecimal.valueOf(w));
+        }
+        if (sum.signum() == 0) throw new IllegalArgumentException("weights sum to zero");
+        long[] out = new long[k];
+        java.math.BigDecimal[] rem = new java.math.BigDecimal[k];
+        long assigned = 0;
+        java.math.BigDecimal t = java.math.BigDecimal.valueOf(total);
+        for (int i = 0; i < k; i++) {
+            java.math.BigDecimal exact = java.math.BigDecimal.valueOf(weights[i]).multiply(t)
+                    .divide(sum, java.math.MathContext.DECIMAL128);
+            java.math.BigDecimal floor = exact.setScale(0, java.math.RoundingMode.FLOOR);
+            out[i] = floor.longValueExact();
+            rem[i] = exact.subtract(floor);
+            assigned += out[i];
+        }
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> {
+            int c = rem[b].compareTo(rem[a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        for (int j = 0; assigned < total; j++) {
+            int i = order[j % k];
+            if (weights[i] > 0) {
+                out[i]++;
+                assigned++;
+            }
+        }
+        return out;
+    }
+
+    public List<Component> components() {
+        return components;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    public double dataFraction() {
+        return dataFraction;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public long slicesPerEpoch() {
+        return budget;
+    }
+
+    /** Normalised weights by name. */
+    public Map<String, Double> normalizedWeights() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < components.size(); i++) m.put(components.get(i).name(), normalized[i]);
+        return m;
+    }
+
+    /** Slices each distribution contributes per epoch (the same every epoch). */
+    public Map<String, Long> sliceCounts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < components.size(); i++) m.put(components.get(i).name(), counts[i]);
+        return m;
+    }
+
+    /** All rows of the mixture (after subsampling), distribution by distribution. */
+    public List<CatalogEntry> entries() {
+        List<CatalogEntry> all = new ArrayList<>();
+        for (Component c : components) all.addAll(c.entries());
+        return all;
+    }
+
+    /** The draws of one epoch, deterministic for (seed, epoch). */
+    public EpochPlan plan(int epoch) {
+        List<Draw> draws = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, budget));
+        Map<String, Integer> sliceCounts = new LinkedHashMap<>();
+        Map<String, Integer> volumeCounts = new LinkedHashMap<>();
+        for (int i = 0; i < components.size(); i++) {
+            Component c = components.get(i);
+            long want = counts[i];
+            List<Draw> pool = new ArrayList<>();
+            for (CatalogEntry e : c.entries()) {
+                for (int s = e.startSlice(); s < e.endSlice(); s++) pool.add(new Draw(c.name(), e, s));
+            }
+            Rng rng = Rng.of(seed, Rng.hash("epoch"), epoch, Rng.hash(c.name()));
+            List<Draw> mine = new ArrayList<>();
+            int n = pool.size();
+            long full = n == 0 ? 0 : want / n;
+            for (long r = 0; r < full; r++) mine.addAll(pool);
+            int rest = n == 0 ? 0 : (int) (want % n);
+            if (rest > 0) {
+                List<Draw> perm = new ArrayList<>(pool);
+                rng.shuffle(perm);
+                mine.addAll(perm.subList(0, rest));
+            }
+            Set<CatalogEntry> vols = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Draw d : mine) vols.add(d.entry());
+            draws.addAll(mine);
+            sliceCounts.put(c.name(), mine.size());
+            volumeCounts.put(c.name(), vols.size());
+        }
+        Rng.of(seed, Rng.hash("order"), epoch).shuffle(draws);
+        return new EpochPlan(epoch, draws, sliceCounts, volumeCounts);
+    }
+
+    @Override
+    public String toString() {
+        return "mixture " + names() + " weights=" + weights + " fraction=" + dataFraction + " seed=" + seed
+                + " slices/epoch=" + budget + " counts=" + sliceCounts();
+    }
+}

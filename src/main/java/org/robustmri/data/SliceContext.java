@@ -1,0 +1,13 @@
+package org.robustmri.data;
+
+import org.robustmri.io.FastMriFile;
+
+/**
+ * Everything a {@link SampleTransform} gets for one slice: the open file, the cached volume facts, the slice
+ * index within the file, the undersampling chosen for this sample, and where the sample sits in its epoch.
+ *
+ * @param sampleIndex position of the sample in the epoch's plan (seeds training masks)
+ */
+public record SliceContext(FastMriFile file, VolumeInfo volume, int slice, ZeroFill.Sampling sampling, int epoch,
+                           long sampleIndex) {
+}

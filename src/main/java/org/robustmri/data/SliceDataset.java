@@ -1,0 +1,497 @@
+package org.robustmri.data;
+
+import org.robustmri.eval.FileEvaluation;
+import org.robustmri.io.DataException;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.io.IsmrmrdHeader;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Slices of a selection of catalog rows, read lazily from their files and turned into samples by a pluggable
+ * {@link SampleTransform}.
+ *
+ * <p>An epoch is a plan of batches ({@link #plan(int)}: every slice once, grouped by the {@link Batching}, order
+ * shuffled with the dataset seed when {@code shuffle} is on; or any explicit order such as a {@link Mixture}'s
+ * draws). {@link #load} reads the batches in plan order on a pool of prefetch threads with a bounded number of
+ * batches in flight; errors in a prefetch thread are rethrown to the consumer, and closing the loader stops the
+ * threads. Samples are plain Java data, identical to a sequential {@link #read}, whatever the number of threads.
+ *
+ * <p>Volume facts (geometry, crop size, target max) are read once per volume and cached; the target max is the
+ * root attribute {@code max} when present, else computed once from the target volume.
+ */
+public final class SliceDataset<T> {
+    /** One slice: the volume's index in {@link #volumes()} and the slice index within the file. */
+    public record SliceRef(int volume, int slice) {
+    }
+
+    /** A batch of samples with the slices they came from. */
+    public record Batch<T>(int epoch, int index, List<SliceRef> refs, List<T> samples) {
+        public Batch {
+            refs = List.copyOf(refs);
+            samples = Collections.unmodifiableList(new ArrayList<>(samples));
+        }
+
+        public int size() {
+            return samples.size();
+        }
+    }
+
+    private final List<CatalogEntry> entries;
+    private final List<Path> files;
+    private final SampleTransform<T> transform;
+    private final MaskPolicy masks;
+    private final Batching batching;
+    private final boolean shuffle;
+    private final long seed;
+    private final int threads;
+    private final int depth;
+    private final AtomicReferenceArray<VolumeInfo> infos;
+    private final Object[] locks;
+    private final Map<CatalogEntry, Integer> indexOf = new HashMap<>();
+    private final long totalSlices;
+
+    private SliceDataset(Builder<T> b, List<CatalogEntry> entries, List<Path> files) {
+        this.entries = List.copyOf(entries);
+        this.files = List.copyOf(files);
+        this.transform = b.transform;
+        this.masks = b.masks;
+        this.batching = b.batching;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.threads = b.threads;
+        this.depth = b.depth;
+        this.infos = new AtomicReferenceArray<>(entries.size());
+        this.locks = new Object[entries.size()];
+        long n = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            locks[i] = new Object();
+            indexOf.putIfAbsent(entries.get(i), i);
+            n += entries.get(i).slices();
+        }
+        this.totalSlices = n;
+    }
+
+    public static <T> Builder<T> builder(SampleTransform<T> transform) {
+        return new Builder<>(transform);
+    }
+
+    /** Options of a dataset; {@link #build()} resolves every file and fails clearly on an empty selection. */
+    public static final class Builder<T> {
+        private final SampleTransform<T> transform;
+        private final List<CatalogEntry> entries = new ArrayList<>();
+        private Path dataRoot;
+        private MaskPolicy masks = MaskPolicy.none();
+        private Batching batching = Batching.inOrder(1);
+        private boolean shuffle;
+        private long seed;
+        private int threads = 2;
+        private int depth = 8;
+
+        private Builder(SampleTransform<T> transform) {
+            this.transform = Objects.requireNonNull(transform, "transform");
+        }
+
+        public Builder<T> entries(List<CatalogEntry> rows) {
+            entries.addAll(rows);
+            return this;
+        }
+
+        /** Whole volumes of files (catalogued from their headers). */
+        public Builder<T> files(List<Path> paths) {
+            for (Path p : paths) entries.add(CatalogScanner.describe(p, null));
+            return this;
+        }
+
+        /** Rebases catalog folders onto a local copy of the data (see {@link CatalogEntry#locate}). */
+        public Builder<T> dataRoot(Path root) {
+            this.dataRoot = root;
+            return this;
+        }
+
+        public Builder<T> masks(MaskPolicy policy) {
+            this.masks = Objects.requireNonNull(policy, "mask policy");
+            return this;
+        }
+
+        public Builder<T> batching(Batching b) {
+            this.batching = Objects.requireNonNull(b, "batching");
+            return this;
+        }
+
+        /** Shuffle the slice order and the batch order every epoch (seeded by {@link #seed} and the epoch). */
+        public Builder<T> shuffle(boolean on) {
+            this.shuffle = on;
+            return this;
+        }
+
+        public Builder<T> seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * Prefetch threads (0 reads on the consumer's thread) and the most batches in flight at once (read or
+         * being read but not yet taken by the consumer).
+         */
+        public Builder<T> prefetch(int threadCount, int batchesInFlight) {
+            if (threadCount < 0) throw new IllegalArgumentException("prefetch threads must be >= 0, got " + threadCount);
+            if (batchesInFlight < 1) throw new IllegalArgumentException("batches in flight must be >= 1, got " + batchesInFlight);
+            this.threads = threadCount;
+            this.depth = batchesInFlight;
+            return this;
+        }
+
+        public SliceDataset<T> build() {
+            List<CatalogEntry> kept = new ArrayList<>();
+            List<Path> paths = new ArrayList<>();
+            for (CatalogEntry e : entries) {
+                if (e.slices() == 0) continue;
+                kept.add(e);
+                paths.add(e.resolve(dataRoot));
+            }
+            if (kept.isEmpty()) {
+                throw new IllegalArgumentException("empty selection: " + (entries.isEmpty() ? "no catalog rows were given"
+                        : "the " + entries.size() + " selected row(s) have no slices") + "; nothing to read");
+            }
+            return new SliceDataset<>(this, kept, paths);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- volumes
+
+    public int volumeCount() {
+        return entries.size();
+    }
+
+    /** Slices over all volumes (each slice once per epoch with {@link #plan(int)}). */
+    public long sliceCount() {
+        return totalSlices;
+    }
+
+    public List<CatalogEntry> entries() {
+        return entries;
+    }
+
+    public Path file(int volume) {
+        return files.get(volume);
+    }
+
+    public MaskPolicy masks() {
+        return masks;
+    }
+
+    public Batching batching() {
+        return batching;
+    }
+
+    /** The cached facts of a volume (opens the file the first time). */
+    public VolumeInfo info(int volume) {
+        VolumeInfo v = infos.get(volume);
+        if (v != null) return v;
+        try (FastMriFile f = FastMriFile.open(files.get(volume))) {
+            return info(volume, f);
+        }
+    }
+
+    private VolumeInfo info(int volume, FastMriFile f) {
+        VolumeInfo v = infos.get(volume);
+        if (v != null) return v;
+        synchronized (locks[volume]) {
+            v = infos.get(volume);
+            if (v == null) {
+                v = inspect(volume, f);
+                infos.set(volume, v);
+            }
+            return v;
+        }
+    }
+
+    private VolumeInfo inspect(int volume, FastMriFile f) {
+        CatalogEntry e = entries.get(volume);
+        FastMriFile.KspaceGeometry g = f.kspace();
+        if (e.endSlice() > g.slices()) {
+            throw new DataException(f.path(), "catalog slice range [" + e.startSlice() + ", " + e.endSlice()
+                    + ") exceeds the file's " + g.slices() + " slices");
+        }
+        String targetKey = f.has(FastMriFile.TARGET_RSS) || f.has(FastMriFile.TARGET_ESC) ? FileEvaluation.targetKey(f) : null;
+        int[] crop = ZeroFill.cropSize(f);
+        double max = Double.NaN;
+        if (targetKey != null) {
+            max = f.numberAttribute("max").orElse(Double.NaN);
+            if (Double.isNaN(max)) {
+                float[] t = f.readFloatVolume(targetKey);
+                double m = Double.NEGATIVE_INFINITY;
+                for (float x : t) if (x > m) m = x;
+                max = m;
+            }
+        }
+        int left = 0, right = g.width();
+        var header = f.header();
+        if (header.isPresent() && header.get().hasEncodingLimits()) {
+            IsmrmrdHeader h = header.get();
+            left = Math.max(0, h.paddingLeft());
+            right = Math.min(g.width(), h.paddingRight());
+        }
+        return new VolumeInfo(volume, e, files.get(volume), g.slices(), g.coils(), g.height(), g.width(), crop[0], crop[1],
+                targetKey, max, left, right);
+    }
+
+    // ------------------------------------------------------------------------------------------------ plans
+
+    /** Every slice of every volume once, in volume order (slices ascending). */
+    public List<SliceRef> allSlices() {
+        List<SliceRef> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, totalSlices));
+        for (int v = 0; v < entries.size(); v++) {
+            CatalogEntry e = entries.get(v);
+            for (int s = e.startSlice(); s < e.endSlice(); s++) out.add(new SliceRef(v, s));
+        }
+        return out;
+    }
+
+    /** The batches of an epoch: every slice once (shuffled first when the dataset shuffles). */
+    public List<List<SliceRef>> plan(int epoch) {
+        List<SliceRef> order = allSlices();
+        if (shuffle) Rng.of(seed, Rng.hash("slices"), epoch).shuffle(order);
+        return plan(epoch, order);
+    }
+
+    /** Batches over an explicit epoch order (e.g. from {@link #refs(Mixture.EpochPlan)}). */
+    public List<List<SliceRef>> plan(int epoch, List<SliceRef> order) {
+        for (SliceRef r : order) {
+            if (r.volume() < 0 || r.volume() >= entries.size()) throw new IllegalArgumentException("no volume " + r.volume());
+            CatalogEntry e = entries.get(r.volume());
+            if (r.slice() < e.startSlice() || r.slice() >= e.endSlice()) {
+                throw new IllegalArgumentException("slice " + r.slice() + " is outside [" + e.startSlice() + ", "
+                        + e.endSlice() + ") of " + e);
+            }
+        }
+        if (batching.needsShapes()) prefetchInfos();
+        List<List<SliceRef>> batches = new ArrayList<>(batching.group(order,
+                v -> transform.shapeKey(info(v)), Rng.of(seed, Rng.hash("within-volume"), epoch)));
+        if (shuffle) Rng.of(seed, Rng.hash("batches"), epoch).shuffle(batches);
+        return batches;
+    }
+
+    /** The batches of a mixture's epoch (its draws in order, grouped by the batching). */
+    public List<List<SliceRef>> plan(int epoch, Mixture mixture) {
+        return plan(epoch, refs(mixture.plan(epoch)));
+    }
+
+    /** The slices of a mixture's epoch plan, in its order; every drawn row must be in this dataset. */
+    public List<SliceRef> refs(Mixture.EpochPlan plan) {
+        List<SliceRef> out = new ArrayList<>(plan.size());
+        for (Mixture.Draw d : plan.draws()) {
+            Integer v = indexOf.get(d.entry());
+            if (v == null) throw new IllegalArgumentException("the mixture draws " + d.entry() + " which is not in this dataset");
+            out.add(new SliceRef(v, d.slice()));
+        }
+        return out;
+    }
+
+    private void prefetchInfos() {
+        if (threads <= 1 || entries.size() < 2) {
+            for (int v = 0; v < entries.size(); v++) info(v);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, CatalogScanner.daemonThreads("robustmri-inspect-"));
+        try {
+            List<Future<VolumeInfo>> fs = new ArrayList<>();
+            for (int v = 0; v < entries.size(); v++) {
+                int vol = v;
+                fs.add(pool.submit(() -> info(vol)));
+            }
+            for (Future<VolumeInfo> f : fs) await(f);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    /** One sample, read on the calling thread. */
+    public T read(SliceRef ref, int epoch, long sampleIndex) {
+        try (FastMriFile f = FastMriFile.open(files.get(ref.volume()))) {
+            return read(f, ref, epoch, sampleIndex);
+        }
+    }
+
+    private T read(FastMriFile f, SliceRef ref, int epoch, long sampleIndex) {
+        VolumeInfo v = info(ref.volume(), f);
+        ZeroFill.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
+        return transform.apply(new SliceContext(f, v, ref.slice(), sampling, epoch, sampleIndex));
+    }
+
+    /** One batch read on the calling thread; consecutive slices of one volume share one open file. */
+    public Batch<T> readBatch(int epoch, int index, List<SliceRef> refs, long firstSampleIndex) {
+        List<T> samples = new ArrayList<>(refs.size());
+        FastMriFile open = null;
+        int openVolume = -1;
+        try {
+            for (int i = 0; i < refs.size(); i++) {
+                SliceRef r = refs.get(i);
+                if (r.volume() != openVolume) {
+                    if (open != null) open.close();
+                    open = null;
+                    open = FastMriFile.open(files.get(r.volume()));
+                    openVolume = r.volume();
+                }
+                samples.add(read(open, r, epoch, firstSampleIndex + i));
+            }
+        } finally {
+            if (open != null) open.close();
+        }
+        return new Batch<>(epoch, index, refs, samples);
+    }
+
+    /** A prefetching iterator over the batches of {@link #plan(int)}. Close it (try-with-resources). */
+    public Loader<T> load(int epoch) {
+        return load(epoch, plan(epoch));
+    }
+
+    /** A prefetching iterator over given batches, delivered in their order. Close it (try-with-resources). */
+    public Loader<T> load(int epoch, List<List<SliceRef>> batches) {
+        return new Loader<>(this, epoch, batches);
+    }
+
+    /**
+     * Batches of one epoch in plan order, read ahead on the dataset's prefetch threads with at most the configured
+     * number of batches in flight. An exception thrown while reading a batch is rethrown by {@link #next()} (and
+     * the loader closes); {@link #close()} cancels outstanding reads and stops the threads.
+     */
+    public static final class Loader<T> implements Iterator<Batch<T>>, AutoCloseable {
+        private final SliceDataset<T> dataset;
+        private final int epoch;
+        private final List<List<SliceRef>> batches;
+        private final long[] firstIndex;
+        private final ExecutorService pool;
+        private final ArrayDeque<Future<Batch<T>>> inFlight = new ArrayDeque<>();
+        private int submitted;
+        private int returned;
+        private boolean closed;
+
+        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceRef>> batches) {
+            this.dataset = dataset;
+            this.epoch = epoch;
+            this.batches = List.copyOf(batches);
+            this.firstIndex = new long[this.batches.size()];
+            long n = 0;
+            for (int i = 0; i < firstIndex.length; i++) {
+                firstIndex[i] = n;
+                n += this.batches.get(i).size();
+            }
+            if (dataset.threads == 0) {
+                this.pool = null;
+            } else {
+                // idle threads of a loader that was abandoned without close() end on their own
+                ThreadPoolExecutor p = new ThreadPoolExecutor(dataset.threads, dataset.threads, 30, TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(), CatalogScanner.daemonThreads("robustmri-prefetch-"));
+                p.allowCoreThreadTimeOut(true);
+                this.pool = p;
+            }
+            fill();
+        }
+
+        /** Number of batches in this epoch. */
+        public int batchCount() {
+            return batches.size();
+        }
+
+        private void fill() {
+            if (pool == null || closed) return;
+            while (inFlight.size() < dataset.depth && submitted < batches.size()) {
+                int i = submitted++;
+                inFlight.add(pool.submit(() -> dataset.readBatch(epoch, i, batches.get(i), firstIndex[i])));
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            boolean more = !closed && returned < batches.size();
+            if (!more) close();
+            return more;
+        }
+
+        @Override
+        public Batch<T> next() {
+            if (closed) throw new NoSuchElementException("the loader is closed");
+            if (returned >= batches.size()) {
+                close();
+                throw new NoSuchElementException("no more batches in epoch " + epoch);
+            }
+            Batch<T> b;
+            try {
+                if (pool == null) {
+                    int i = returned;
+                    b = dataset.readBatch(epoch, i, batches.get(i), firstIndex[i]);
+                } else {
+                    b = await(inFlight.poll());
+                }
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            returned++;
+            fill();
+            if (returned == batches.size()) close();
+            return b;
+        }
+
+        /** Cancels outstanding reads and stops the prefetch threads; safe to call more than once. */
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            for (Future<Batch<T>> f : inFlight) f.cancel(true);
+            inFlight.clear();
+            if (pool != null) {
+                pool.shutdownNow();
+                try {
+                    // a read blocked in native code finishes its slice and then sees the interrupt
+                    pool.awaitTermination(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Waits for a future and rethrows what its task threw, unchanged when unchecked. */
+    static <V> V await(Future<V> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a prefetched batch");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "slice dataset: " + entries.size() + " volume(s), " + totalSlices + " slice(s), " + batching + ", masks "
+                + masks + (shuffle ? ", shuffled with seed " + seed : "") + ", " + threads + " prefetch thread(s)";
+    }
+}

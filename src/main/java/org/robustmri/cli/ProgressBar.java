@@ -27,6 +27,13 @@ final class ProgressBar implements AutoCloseable {
         this.out = out;
     }
 
+    private String suffix = "";
+
+    /** Extra text shown after the ETA (e.g. the current loss). */
+    synchronized void suffix(String text) {
+        suffix = text;
+    }
+
     synchronized void step() {
         step(1);
     }
@@ -48,8 +55,8 @@ final class ProgressBar implements AutoCloseable {
         int width = 30;
         int filled = total > 0 ? (int) Math.min(width, width * done / total) : 0;
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        out.printf(Locale.ROOT, (interactive ? "\r" : "") + "%s [%s] %d/%d %s  %.1f %s/s  ETA %s   ", label, bar, done, total, unit, rate, unit,
-                Double.isNaN(eta) ? "?" : formatSeconds(eta));
+        out.printf(Locale.ROOT, (interactive ? "\r" : "") + "%s [%s] %d/%d %s  %.2f %s/s  ETA %s  %s   ", label, bar, done, total, unit, rate, unit,
+                Double.isNaN(eta) ? "?" : formatSeconds(eta), suffix);
         out.flush();
     }
 

@@ -57,9 +57,10 @@ public final class Trainer {
     /** Trains until {@code config.epochs()}; resumes from the run directory's saved progress if there is one. */
     public Progress run() {
         Torch.init();
-        int perEpoch = train.batchesPerEpoch();
+        long totalSteps = 0;
+        for (int e = 1; e <= config.epochs(); e++) totalSteps += train.batchesInEpoch(e);
+        int perEpoch = train.batchesInEpoch(1);
         if (perEpoch < 1) throw new DataException("training set is empty: " + train.describe());
-        long totalSteps = (long) perEpoch * config.epochs();
         OneCycleSchedule schedule = config.schedule(totalSteps);
         Adam adam = Adam.standard(model.parameters());
         Progress progress = new Progress(0, 0, 0);
@@ -80,7 +81,7 @@ public final class Trainer {
             double lossSum = 0;
             int n = 0;
             List<String> logRows = new ArrayList<>();
-            Iterator<Batch> it = train.epoch(epoch);
+            try (BatchIterator it = train.epoch(epoch)) {
             while (it.hasNext()) {
                 Batch b = it.next();
                 double lr = schedule.lr(step);
@@ -108,6 +109,7 @@ public final class Trainer {
                 listener.onStep(epoch, step, loss, lr);
                 step++;
             }
+            }
             double val = validation == null ? Double.NaN : validate(epoch);
             logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
             wall += (System.nanoTime() - t0) / 1e9;
@@ -123,7 +125,7 @@ public final class Trainer {
         model.train(false);
         double sum = 0;
         int count = 0;
-        Iterator<Batch> it = validation.epoch(0);
+        try (BatchIterator it = validation.epoch(0)) {
         while (it.hasNext()) {
             Batch b = it.next();
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
@@ -137,6 +139,7 @@ public final class Trainer {
                 for (double s : perSlice) sum += s;
                 count += perSlice.length;
             }
+        }
         }
         model.train(true);
         return count == 0 ? Double.NaN : sum / count;

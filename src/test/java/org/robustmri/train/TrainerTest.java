@@ -34,7 +34,7 @@ class TrainerTest {
         }
 
         @Override
-        public int batchesPerEpoch() {
+        public int batchesInEpoch(int epoch) {
             return volumes;
         }
 
@@ -61,13 +61,13 @@ class TrainerTest {
         }
 
         @Override
-        public Iterator<Batch> epoch(int epoch) {
+        public BatchIterator epoch(int epoch) {
             List<Integer> order = new ArrayList<>();
             for (int v = 0; v < volumes; v++) order.add(v);
             Collections.shuffle(order, new Random(epoch * 31L));
             List<Batch> out = new ArrayList<>();
             for (int v : order) out.add(batch(v, epoch == poisonEpoch));
-            return out.iterator();
+            return BatchIterator.of(out.iterator());
         }
     }
 

@@ -1,0 +1,180 @@
+package org.robustmri.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.robustmri.io.DataException;
+import org.robustmri.train.TrainListener;
+import org.robustmri.train.TrainRun;
+import org.robustmri.train.TrainSpec;
+import org.robustmri.train.Trainer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", description = {"Trains a reconstruction model on a distribution or a mixture (the paper's recipe by default:",
+        "1-SSIM, Adam, clipping 1.0, one-cycle lr per step, a checkpoint every epoch). Every config key has a flag;",
+        "flags override the config. --resume RUN_DIR continues a stopped run exactly."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "RUN.yaml", description = "Training config (YAML, snake_case keys).")
+    Path config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--out", paramLabel = "RUN_DIR", description = "New run directory.")
+        Path out;
+
+        @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR (its config.yaml).")
+        Path resume;
+    }
+
+    @Option(names = "--model", description = "Registered model (see 'models') or 'unet' with --chans/--pools.") String model;
+    @Option(names = "--chans") Integer chans;
+    @Option(names = "--pools") Integer pools;
+    @Option(names = "--lr") Double lr;
+    @Option(names = "--epochs") Integer epochs;
+    @Option(names = "--batch-size", description = "Slices per batch, all from one volume.") Integer batchSize;
+    @Option(names = "--loss", description = "ssim | l1") String loss;
+    @Option(names = "--grad-clip") Double gradClip;
+    @Option(names = "--seed", description = "Model initialisation seed.") Long seed;
+    @Option(names = "--data-seed", description = "Seed of data order, subsampling and training masks.") Long dataSeed;
+    @Option(names = "--threads") Integer threads;
+    @Option(names = "--mask", description = "random | equispaced | equispaced-fraction") String maskType;
+    @Option(names = "--accelerations", split = ",") List<Double> accelerations;
+    @Option(names = "--center-fractions", split = ",") List<Double> centerFractions;
+    @Option(names = "--catalog", description = "Catalog CSV (repeatable).") List<String> catalogs;
+    @Option(names = "--data-root", description = "Folder that holds the files the catalog names.") String dataRoot;
+    @Option(names = "--train", paramLabel = "NAME=SPEC.yaml", description = "A training distribution (repeatable: a mixture).") List<String> train;
+    @Option(names = "--weights", description = "uniform | proportional | NAME=W,NAME=W") String weights;
+    @Option(names = "--data-fraction", description = "Data-size factor, e.g. 1/8.") String dataFraction;
+    @Option(names = "--slices-per-epoch") Long slicesPerEpoch;
+    @Option(names = "--validation", paramLabel = "SPEC.yaml", description = "Validation distribution (in-distribution, no shared volumes).") Path validation;
+    @Option(names = "--validation-volumes") Integer validationVolumes;
+
+    @Spec
+    CommandSpec spec;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Override
+    public Integer call() {
+        Path dir = target.out != null ? target.out : target.resume;
+        TrainSpec base;
+        if (target.resume != null) {
+            Path cfg = dir.resolve("config.yaml");
+            if (!Files.isRegularFile(cfg)) throw new DataException(cfg, "no such file: not a run directory");
+            base = TrainSpec.read(cfg);
+        } else {
+            if (Files.exists(dir.resolve("state").resolve("progress.json"))) {
+                throw new Main.UsageException(dir + " already holds a run; use --resume " + dir);
+            }
+            base = config == null ? new TrainSpec(null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null) : TrainSpec.read(config);
+        }
+        TrainSpec spec = base.override(overrides()).withDefaults();
+        var err = System.err;
+        final ProgressBar[] bar = {null};
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void onStart(int firstEpoch, int epochs, int batchesPerEpoch) {
+                bar[0] = new ProgressBar("train", (long) (epochs - firstEpoch + 1) * batchesPerEpoch, "steps");
+            }
+
+            @Override
+            public void onStep(int epoch, long step, double loss, double lr) {
+                bar[0].suffix(String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e", epoch, loss, lr));
+                bar[0].step();
+            }
+
+            @Override
+            public void onEpoch(int epoch, double meanLoss, double validationSsim) {
+                bar[0].suffix(String.format(Locale.ROOT, "epoch %d mean loss %.4f val ssim %.4f", epoch, meanLoss, validationSsim));
+            }
+        };
+        Trainer.Progress p;
+        try {
+            p = TrainRun.run(spec, dir, listener);
+        } finally {
+            if (bar[0] != null) bar[0].close();
+        }
+        this.spec.commandLine().getOut().printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s; run directory %s%n",
+                p.epochsDone(), p.step(), p.wallSeconds(), dir);
+        return 0;
+    }
+
+    private Map<String, Object> overrides() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("chans", chans);
+        m.put("pools", pools);
+        m.put("lr", lr);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("loss", loss);
+        m.put("grad_clip", gradClip);
+        m.put("seed", seed);
+        m.put("data_seed", dataSeed);
+        m.put("threads", threads);
+        if (maskType != null || accelerations != null || centerFractions != null) {
+            Map<String, Object> mask = new LinkedHashMap<>();
+            mask.put("type", maskType == null ? "random" : maskType);
+            mask.put("accelerations", accelerations == null ? List.of(4.0) : accelerations);
+            mask.put("center_fractions", centerFractions == null ? List.of(0.08) : centerFractions);
+            m.put("mask", mask);
+        }
+        m.put("catalogs", catalogs);
+        m.put("data_root", dataRoot);
+        if (train != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            for (String item : train) {
+                int eq = item.indexOf('=');
+                if (eq <= 0) throw new Main.UsageException("--train takes NAME=SPEC.yaml, got '" + item + "'");
+                t.put(item.substring(0, eq), filters(Path.of(item.substring(eq + 1))));
+            }
+            m.put("train", t);
+        }
+        if (weights != null) {
+            if (weights.equals("uniform") || weights.equals("proportional")) {
+                m.put("weights", weights);
+            } else {
+                Map<String, Double> w = new LinkedHashMap<>();
+                for (String kv : weights.split(",")) {
+                    String[] p = kv.split("=");
+                    if (p.length != 2) throw new Main.UsageException("--weights takes NAME=W,NAME=W, got '" + weights + "'");
+                    w.put(p[0], Double.parseDouble(p[1]));
+                }
+                m.put("weights", w);
+            }
+        }
+        m.put("data_fraction", dataFraction);
+        m.put("slices_per_epoch", slicesPerEpoch);
+        if (validation != null) m.put("validation", filters(validation));
+        m.put("validation_volumes", validationVolumes);
+        return m;
+    }
+
+    /** A distribution file: a list of filters, or a paper config whose train_attr holds them. */
+    static JsonNode filters(Path file) {
+        try {
+            JsonNode n = YAML.readTree(file.toFile());
+            if (n != null && n.isObject() && n.has("train_attr")) return n.get("train_attr");
+            if (n == null || !n.isArray()) throw new DataException(file, "a distribution must be a YAML list of attribute filters");
+            return n;
+        } catch (IOException e) {
+            throw new DataException(file, "cannot read distribution: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.robustmri.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.robustmri.data.Batching;
+import org.robustmri.data.Catalog;
+import org.robustmri.data.CatalogEntry;
+import org.robustmri.data.Distribution;
+import org.robustmri.data.ImageSample;
+import org.robustmri.data.Leakage;
+import org.robustmri.data.MaskPolicy;
+import org.robustmri.data.Mixture;
+import org.robustmri.data.SliceDataset;
+import org.robustmri.data.ZeroFilledImageTransform;
+import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.DataException;
+import org.robustmri.io.Provenance;
+import org.robustmri.mask.MaskFunction;
+import org.robustmri.metric.MetricSpec;
+import org.robustmri.model.ModelRegistry;
+import org.robustmri.model.ModelSpec;
+import org.robustmri.model.ReconstructionModel;
+import org.robustmri.tensor.Torch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run from a {@link TrainSpec}: selects the data, builds the mixture, datasets and model,
+ * writes {@code config.yaml} and {@code run.json} (provenance) and runs the {@link Trainer}; a run directory
+ * with a config resumes where it stopped.
+ */
+public final class TrainRun {
+
+    private TrainRun() {
+    }
+
+    /** Everything a run is made of, resolved from the spec. */
+    public record Prepared(TrainSpec spec, ModelSpec modelSpec, MaskFunction mask, Mixture mixture,
+                           List<CatalogEntry> trainEntries, List<CatalogEntry> validationEntries,
+                           DatasetBatchSource train, DatasetBatchSource validation, String manifestHash) {
+    }
+
+    public static ModelSpec modelSpec(TrainSpec s) {
+        if (s.chans() != null || s.pools() != null) {
+            String family = s.model() == null || s.model().startsWith("unet") ? "unet" : s.model();
+            return ModelRegistry.custom(family, s.chans() == null ? 32 : s.chans(), s.pools() == null ? 4 : s.pools());
+        }
+        return ModelRegistry.spec(s.model());
+    }
+
+    public static Prepared prepare(TrainSpec spec) {
+        TrainSpec s = spec.withDefaults();
+        if (s.catalogs().isEmpty()) throw new IllegalArgumentException("no catalogs given (catalogs: [...] or --catalog)");
+        if (s.train().isEmpty()) throw new IllegalArgumentException("no training distribution given (train: {name: [filters]} or --train)");
+        Loss.parse(s.loss());
+        ModelSpec modelSpec = modelSpec(s);
+        MaskFunction mask = MaskFunction.fromName(s.mask().type(), s.mask().accelerations(), s.mask().centerFractions());
+        List<Catalog> cats = new ArrayList<>();
+        for (String c : s.catalogs()) cats.add(Catalog.read(Path.of(c)));
+        Catalog catalog = cats.size() == 1 ? cats.get(0) : Catalog.concat(cats, String.join("+", s.catalogs()));
+        Mixture.Builder mb = Mixture.builder().seed(s.dataSeed());
+        for (Map.Entry<String, JsonNode> e : s.train().entrySet()) {
+            Distribution d = Distribution.fromNode(e.getValue(), e.getKey());
+            mb.add(e.getKey(), d, catalog);
+        }
+        mb.weights(weights(s.weights()));
+        if (s.dataFraction() != null) mb.dataFraction(Mixture.parseFraction(s.dataFraction()));
+        if (s.slicesPerEpoch() != null) mb.slicesPerEpoch(s.slicesPerEpoch());
+        Mixture mixture = mb.build();
+        List<CatalogEntry> trainEntries = new ArrayList<>(new LinkedHashSet<>(mixture.entries()));
+        List<CatalogEntry> valEntries = List.of();
+        if (s.validation() != null) {
+            valEntries = Distribution.fromNode(s.validation(), "validation").select(catalog).entries();
+            if (s.validationVolumes() != null && valEntries.size() > s.validationVolumes()) {
+                valEntries = valEntries.subList(0, s.validationVolumes());
+            }
+            if (valEntries.isEmpty()) throw new DataException("the validation distribution selects no volumes");
+            Leakage.check(trainEntries, valEntries);
+        }
+        Path root = s.dataRoot() == null ? null : Path.of(s.dataRoot());
+        int threads = Math.max(1, s.threads());
+        SliceDataset<ImageSample> trainSet = SliceDataset.builder(new ZeroFilledImageTransform())
+                .entries(trainEntries).dataRoot(root).masks(MaskPolicy.training(mask, s.dataSeed()))
+                .batching(Batching.sameVolume(s.batchSize(), false)).shuffle(true).seed(s.dataSeed())
+                .prefetch(threads, 4).build();
+        DatasetBatchSource train = new DatasetBatchSource(trainSet, mixture, "mixture " + mixture);
+        DatasetBatchSource val = null;
+        if (!valEntries.isEmpty()) {
+            SliceDataset<ImageSample> valSet = SliceDataset.builder(new ZeroFilledImageTransform())
+                    .entries(valEntries).dataRoot(root).masks(MaskPolicy.test(mask))
+                    .batching(Batching.sameVolume(Math.max(1, s.batchSize()), true)).shuffle(false).seed(0)
+                    .prefetch(threads, 4).build();
+            val = new DatasetBatchSource(valSet, null, "validation " + valEntries.size() + " volumes");
+        }
+        return new Prepared(s, modelSpec, mask, mixture, trainEntries, valEntries, train, val,
+                manifestHash(trainEntries, valEntries));
+    }
+
+    static Mixture.Weights weights(JsonNode w) {
+        if (w == null || w.isNull()) return Mixture.uniform();
+        if (w.isTextual()) {
+            return switch (w.asText()) {
+                case "uniform" -> Mixture.uniform();
+                case "proportional" -> Mixture.proportional();
+                default -> throw new IllegalArgumentException("weights must be uniform, proportional or {name: weight}, got '" + w.asText() + "'");
+            };
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        w.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+        return Mixture.explicit(m);
+    }
+
+    /** SHA-256 over the identities and slice ranges of every training and validation volume. */
+    static String manifestHash(List<CatalogEntry> train, List<CatalogEntry> val) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (CatalogEntry e : train) md.update(("T" + e.identity() + ":" + e.startSlice() + "-" + e.endSlice() + "\n").getBytes());
+            for (CatalogEntry e : val) md.update(("V" + e.identity() + ":" + e.startSlice() + "-" + e.endSlice() + "\n").getBytes());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trains (or resumes) the run in {@code dir}. */
+    public static Trainer.Progress run(TrainSpec spec, Path dir, TrainListener listener) {
+        Torch.init();
+        Prepared p = prepare(spec);
+        TrainSpec s = p.spec();
+        if (s.threads() > 0) Torch.setThreads(s.threads());
+        RunDirectory run = new RunDirectory(dir);
+        AtomicFiles.writeString(dir.resolve("config.yaml"), s.toYaml());
+        long started = System.nanoTime();
+        ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
+        TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
+                0.01, 25.0, 1.0);
+        writeRunJson(run, p, null, Files.exists(run.progress()));
+        Trainer.Progress progress = new Trainer(model, cfg, p.train(), p.validation(), run, listener).run();
+        writeRunJson(run, p, progress, false);
+        return progress;
+    }
+
+    private static void writeRunJson(RunDirectory run, Prepared p, Trainer.Progress progress, boolean resuming) {
+        Provenance prov = new Provenance("train")
+                .put("model", p.modelSpec().toString())
+                .put("parameters", ModelRegistry.parameterCount(p.modelSpec()))
+                .put("config", TrainSpec.YAML.convertValue(p.spec(), Map.class))
+                .put("recipe", "adam(b1=0.9,b2=0.999,eps=1e-8) clip=" + p.spec().gradClip()
+                        + " one-cycle(linear,pct_start=0.01,div=25,final_div=1) per step; " + Loss.parse(p.spec().loss()).spec())
+                .put("mask", p.mask().spec().toString() + " training: fresh per sample from (data_seed, epoch, index); validation: file-name seeded")
+                .put("validation_metric", MetricSpec.SSIM_SLICE.spec())
+                .put("seeds", Map.of("model", p.spec().seed(), "data", p.spec().dataSeed()))
+                .put("mixture", p.mixture().toString())
+                .put("realised_slices_epoch_1", p.train().realisedCounts(1))
+                .put("data_manifest", Map.of("train_volumes", p.trainEntries().size(),
+                        "validation_volumes", p.validationEntries().size(), "sha256", p.manifestHash()))
+                .put("threads", Torch.threads());
+        if (progress != null) {
+            prov.put("epochs_done", progress.epochsDone()).put("steps", progress.step())
+                    .put("wall_seconds", progress.wallSeconds());
+        } else {
+            prov.put("status", resuming ? "resuming" : "running");
+        }
+        prov.write(run.runJson());
+    }
+
+}

@@ -1,0 +1,83 @@
+package org.robustmri.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.robustmri.io.DataException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run as written in YAML (snake_case keys; unknown keys are errors). Absent values take the
+ * paper's fastMRI-subset recipe. {@code train} maps distribution names to attribute-filter lists; a single
+ * distribution trains on it alone, several form a mixture with {@code weights}.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainSpec(
+        String model, Integer chans, Integer pools,
+        Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip,
+        Long seed, Long dataSeed, Integer threads,
+        Mask mask,
+        List<String> catalogs, String dataRoot,
+        Map<String, JsonNode> train, JsonNode weights, String dataFraction, Long slicesPerEpoch,
+        JsonNode validation, Integer validationVolumes) {
+
+    /** The undersampling of training (fresh random masks) and validation (file-seeded masks). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Mask(String type, List<Double> accelerations, List<Double> centerFractions) {
+    }
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static TrainSpec read(Path file) {
+        try {
+            return YAML.readValue(file.toFile(), TrainSpec.class).withDefaults();
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "'; known: "
+                    + e.getKnownPropertyIds(), e);
+        } catch (IOException e) {
+            throw new DataException(file, "cannot read training config: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The spec with every absent value set to the paper's recipe. */
+    public TrainSpec withDefaults() {
+        return new TrainSpec(
+                model == null ? "unet-small" : model, chans, pools,
+                lr == null ? 1e-3 : lr, epochs == null ? 60 : epochs, batchSize == null ? 1 : batchSize,
+                loss == null ? "ssim" : loss, gradClip == null ? 1.0 : gradClip,
+                seed == null ? 0L : seed, dataSeed == null ? 0L : dataSeed,
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                mask == null ? new Mask("random", List.of(4.0), List.of(0.08)) : mask,
+                catalogs == null ? List.of() : catalogs, dataRoot,
+                train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
+                validation, validationVolumes);
+    }
+
+    /** A copy with some fields replaced (null keeps the current value); used by CLI flags over a config. */
+    public TrainSpec override(Map<String, Object> values) {
+        Map<String, Object> all = YAML.convertValue(this, Map.class);
+        values.forEach((k, v) -> {
+            if (v != null) all.put(k, v);
+        });
+        return YAML.convertValue(all, TrainSpec.class);
+    }
+}

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 /** The {@code robustmri} command line: each subcommand parses, calls the library and prints. */
 @Command(name = "robustmri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep-learning reconstruction of accelerated MRI and its robustness to distribution shift.",
-        subcommands = {InfoCommand.class, MaskCommand.class, ZerofillCommand.class, MetricsCommand.class, ModelsCommand.class, TrainCommand.class, ReconstructCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, MaskCommand.class, ZerofillCommand.class, MetricsCommand.class, ModelsCommand.class, TrainCommand.class, ReconstructCommand.class, EvaluateCommand.class, BenchCommand.class,
                 CatalogCommand.class, SelectCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_DATA = 1;

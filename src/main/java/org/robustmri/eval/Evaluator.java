@@ -75,26 +75,42 @@ public final class Evaluator implements AutoCloseable {
         return normalizeOutput ? m.spec().replace("]", ",output=normalized-to-target]") : m.spec();
     }
 
-    /** Reconstructs and scores every file of one test set with one model. */
-    public void evaluate(ModelKey key, ReconstructionModel model, String testSet, List<Path> files, MaskFunction mask,
+    /** A test volume: a file and the slice range [start, end) to score (end = -1 for all). */
+    public record TestVolume(Path file, int start, int end) {
+        public static TestVolume whole(Path file) {
+            return new TestVolume(file, 0, -1);
+        }
+    }
+
+    /** Reconstructs and scores every volume of one test set with one model. */
+    public void evaluate(ModelKey key, ReconstructionModel model, String testSet, List<TestVolume> volumes, MaskFunction mask,
                          IntConsumer onSlice) {
-        if (files.isEmpty()) throw new DataException("test distribution '" + testSet + "' selects no volumes");
+        if (volumes.isEmpty()) throw new DataException("test distribution '" + testSet + "' selects no volumes");
         CellStats cell = cells.computeIfAbsent(key + "|" + testSet, k -> new CellStats(key, testSet));
-        for (Path file : files) {
+        for (TestVolume tv : volumes) {
+            Path file = tv.file();
             float[] targetVol;
+            float maxAll;
             ZeroFill.Volume recon;
             try (FastMriFile f = FastMriFile.open(file)) {
-                recon = Reconstructor.reconstruct(model, f, mask, onSlice);
+                int end = tv.end() < 0 ? f.kspace().slices() : tv.end();
+                recon = Reconstructor.reconstruct(model, f, mask, tv.start(), end, onSlice);
                 String tk = FileEvaluation.targetKey(f);
                 int[] shape = f.shapeOf(tk);
                 if (shape[1] != recon.height() || shape[2] != recon.width()) {
                     throw new DataException(file, "target " + tk + " is " + shape[1] + "x" + shape[2]
                             + " but the reconstruction is " + recon.height() + "x" + recon.width());
                 }
-                targetVol = f.readFloatVolume(tk);
+                float[] all = f.readFloatVolume(tk);
+                maxAll = Float.NEGATIVE_INFINITY;
+                for (float x : all) maxAll = Math.max(maxAll, x);
+                int plane = shape[1] * shape[2];
+                targetVol = java.util.Arrays.copyOfRange(all, tv.start() * plane, end * plane);
             }
             float[] r = normalizeOutput ? normalizeToTarget(recon.data(), targetVol, recon.height() * recon.width()) : recon.data();
-            VolumeScore v = Metrics.score(file.getFileName().toString(), targetVol, r, recon.slices(), recon.height(), recon.width());
+            // data range = max of the whole target volume, also when only a slice range is scored
+            VolumeScore v = Metrics.score(file.getFileName().toString(), targetVol, r, recon.slices(), recon.height(),
+                    recon.width(), maxAll);
             cell.volumes.add(v);
             for (int s = 0; s < v.slices(); s++) row(key, testSet, v.name(), s, "ssim", v.ssimPerSlice()[s], spec(MetricSpec.SSIM_SLICE));
             row(key, testSet, v.name(), -1, "psnr", v.psnr(), spec(MetricSpec.PSNR));

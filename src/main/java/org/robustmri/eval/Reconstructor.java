@@ -25,17 +25,28 @@ public final class Reconstructor {
 
     /** The reconstructed volume (slices, h, w) of one file. */
     public static ZeroFill.Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, IntConsumer onSlice) {
+        return reconstruct(model, f, mask, 0, f.kspace().slices(), onSlice);
+    }
+
+    /** Slices {@code [start, end)} only (the paper's catalogs exclude edge slices this way). */
+    public static ZeroFill.Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end,
+                                              IntConsumer onSlice) {
         ZeroFill.Sampling sampling = ZeroFill.samplingFor(f, mask);
         int[] crop = ZeroFill.cropSize(f);
-        int slices = f.kspace().slices();
+        if (start < 0 || end > f.kspace().slices() || start >= end) {
+            throw new org.robustmri.io.DataException(f.path(), "slice range [" + start + ", " + end + ") outside [0, "
+                    + f.kspace().slices() + ")");
+        }
+        int slices = end - start;
         int plane = crop[0] * crop[1];
         float[] out = new float[slices * plane];
         model.train(false);
-        for (int s = 0; s < slices; s++) {
+        for (int i = 0; i < slices; i++) {
+            int s = start + i;
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 Tensor input = ZeroFill.slice(f, s, sampling, crop[0], crop[1]).reshape(1, 1, crop[0], crop[1]);
                 float[] img = Tensors.toFloats(model.forward(input));
-                System.arraycopy(img, 0, out, s * plane, plane);
+                System.arraycopy(img, 0, out, i * plane, plane);
             }
             if (onSlice != null) onSlice.accept(s);
         }

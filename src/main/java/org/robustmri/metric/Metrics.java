@@ -12,6 +12,11 @@ public final class Metrics {
      * SSIM per slice, PSNR and NMSE over the volume; data range = max of the target volume (fastMRI).
      */
     public static VolumeScore score(String name, float[] target, float[] recon, int slices, int h, int w) {
+        return score(name, target, recon, slices, h, w, Double.NaN);
+    }
+
+    /** As {@link #score(String, float[], float[], int, int, int)} with a given data range (NaN: the target's max). */
+    public static VolumeScore score(String name, float[] target, float[] recon, int slices, int h, int w, double dataRange) {
         long n = (long) slices * h * w;
         if (target.length != n || recon.length != n) {
             throw new IllegalArgumentException(name + ": target has " + target.length + " values, reconstruction "
@@ -26,6 +31,7 @@ public final class Metrics {
             sse += d * d;
             energy += t * t;
         }
+        if (!Double.isNaN(dataRange)) max = dataRange;
         double[] ssim = new double[slices];
         int plane = h * w;
         for (int s = 0; s < slices; s++) {

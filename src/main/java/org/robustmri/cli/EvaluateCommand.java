@@ -1,0 +1,93 @@
+package org.robustmri.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.robustmri.eval.Evaluator;
+import org.robustmri.eval.RunEvaluation;
+import org.robustmri.io.DataException;
+import org.robustmri.mask.MaskFunction;
+import org.robustmri.train.RunDirectory;
+import org.robustmri.train.TrainSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", description = {"Scores checkpoints of a run on test distributions: results.csv (long form: run, train set, checkpoint,",
+        "epoch, test set, volume, slice, metric, value, metric spec), summary.csv (mean and 95% volume-bootstrap interval), provenance.json."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "RUN_DIR")
+    Path runDir;
+
+    @Option(names = "--checkpoints", defaultValue = "all", description = "all | last | best (default: ${DEFAULT-VALUE}).")
+    String checkpoints;
+
+    @Option(names = "--test", required = true, paramLabel = "NAME=SPEC.yaml", description = "A test distribution (repeatable).")
+    List<String> tests;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--catalog", description = "Catalog(s) to select test volumes from (default: the run's).")
+    List<String> catalogs;
+
+    @Option(names = "--data-root")
+    Path dataRoot;
+
+    @Option(names = "--normalize-output", description = "Rescale each output to its target's mean/std before scoring (the paper's Section 7).")
+    boolean normalize;
+
+    @Option(names = "--mask", description = "Test mask type (default: the run's).") String maskType;
+    @Option(names = "--accelerations", split = ",") List<Double> accelerations;
+    @Option(names = "--center-fractions", split = ",") List<Double> centerFractions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path cfg = runDir.resolve("config.yaml");
+        if (!Files.isRegularFile(cfg)) throw new DataException(cfg, "no such file: not a run directory");
+        TrainSpec ts = TrainSpec.read(cfg);
+        RunEvaluation.Which which = switch (checkpoints) {
+            case "all" -> RunEvaluation.Which.ALL;
+            case "last" -> RunEvaluation.Which.LAST;
+            case "best" -> RunEvaluation.Which.BEST;
+            default -> throw new Main.UsageException("--checkpoints must be all, last or best, got '" + checkpoints + "'");
+        };
+        Map<String, JsonNode> named = new LinkedHashMap<>();
+        for (String t : tests) {
+            int eq = t.indexOf('=');
+            if (eq <= 0) throw new Main.UsageException("--test takes NAME=SPEC.yaml, got '" + t + "'");
+            named.put(t.substring(0, eq), TrainCommand.filters(Path.of(t.substring(eq + 1))));
+        }
+        MaskFunction mask = MaskFunction.fromName(maskType != null ? maskType : ts.mask().type(),
+                accelerations != null ? accelerations : ts.mask().accelerations(),
+                centerFractions != null ? centerFractions : ts.mask().centerFractions());
+        List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(ts, named, catalogs, dataRoot);
+        int nCkpt = RunEvaluation.checkpoints(new RunDirectory(runDir), which).size();
+        long slices = 0;
+        for (RunEvaluation.TestSet s : sets) for (var e : s.entries()) slices += e.slices();
+        List<Evaluator.SummaryRow> rows;
+        try (ProgressBar bar = new ProgressBar("evaluate", slices * nCkpt, "slices")) {
+            rows = RunEvaluation.run(runDir, which, sets, mask, normalize, out, String.join("+", ts.train().keySet()), s -> bar.step());
+        }
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%-22s %5s %-16s %-6s %8s %18s%n", "checkpoint", "epoch", "test", "metric", "mean", "95% interval");
+        for (Evaluator.SummaryRow r : rows) {
+            if (!r.spec().contains("agg=volume]") && !r.spec().contains("agg=volume,")) {
+                o.printf(Locale.ROOT, "%-22s %5d %-16s %-6s %8.4f   [%.4f, %.4f]%n", r.key().checkpoint(), r.key().epoch(),
+                        r.testSet(), r.metric(), r.value().mean(), r.value().low(), r.value().high());
+            }
+        }
+        o.println("results: " + out.resolve("results.csv"));
+        return 0;
+    }
+}

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
-        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class})
+        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class})
 final class BenchCommand {
 
     @Command(name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
@@ -131,6 +131,57 @@ final class BenchCommand {
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "java-libtorch: %s %dx%d: step ms median %.1f best %.1f over %d (%d threads); peak RSS %.0f MiB%n",
                     ms.name(), size, size, times.get(times.size() / 2), times.get(0), times.size(), threads, peakRssMiB());
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", description = "Evaluation throughput (zero-fill input, one forward pass and all metrics per slice) of a model on a file, in slices per second.")
+    static final class Eval implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE.h5")
+        Path file;
+
+        @Option(names = "--model", defaultValue = "unet-small")
+        String model;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Option(names = "--repeats", defaultValue = "2")
+        int repeats;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Torch.setThreads(threads);
+            org.robustmri.model.ReconstructionModel m = org.robustmri.model.ModelRegistry.create(org.robustmri.model.ModelRegistry.spec(model), 0);
+            MaskFunction mf = MaskFunction.fromName("equispaced", List.of(4.0), List.of(0.08));
+            List<Double> rates = new ArrayList<>();
+            Path tmp = Files.createTempDirectory("robustmri-bench-eval");
+            try {
+                for (int r = 0; r <= repeats; r++) {
+                    long t0 = System.nanoTime();
+                    try (org.robustmri.eval.Evaluator ev = new org.robustmri.eval.Evaluator(tmp.resolve("results.csv"), false)) {
+                        ev.evaluate(new org.robustmri.eval.Evaluator.ModelKey("bench", "none", model, 0), m, "bench",
+                                List.of(org.robustmri.eval.Evaluator.TestVolume.whole(file)), mf, null);
+                        ev.finish();
+                    }
+                    int n;
+                    try (FastMriFile f = FastMriFile.open(file)) {
+                        n = f.kspace().slices();
+                    }
+                    if (r > 0) rates.add(n / ((System.nanoTime() - t0) / 1e9));
+                }
+            } finally {
+                try (var s = Files.list(tmp)) {
+                    for (Path p : s.toList()) Files.deleteIfExists(p);
+                }
+                Files.deleteIfExists(tmp);
+            }
+            rates.sort(null);
+            spec.commandLine().getOut().printf(Locale.ROOT, "java-libtorch: evaluate %s: slices/s best %.2f median %.2f over %d runs (%d threads); peak RSS %.0f MiB%n",
+                    model, rates.get(rates.size() - 1), rates.get(rates.size() / 2), rates.size(), threads, peakRssMiB());
             return 0;
         }
     }

@@ -63,6 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--slices-per-epoch") Long slicesPerEpoch;
     @Option(names = "--validation", paramLabel = "SPEC.yaml", description = "Validation distribution (in-distribution, no shared volumes).") Path validation;
     @Option(names = "--validation-volumes") Integer validationVolumes;
+    @Option(names = "--validation-catalog", description = "Catalog(s) of the validation volumes (default: the training catalogs).") List<String> validationCatalogs;
 
     @Spec
     CommandSpec spec;
@@ -82,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Main.UsageException(dir + " already holds a run; use --resume " + dir);
             }
             base = config == null ? new TrainSpec(null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null) : TrainSpec.read(config);
+                    null, null, null, null, null, null, null, null, null, null) : TrainSpec.read(config);
         }
         TrainSpec spec = base.override(overrides()).withDefaults();
         var err = System.err;
@@ -163,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("slices_per_epoch", slicesPerEpoch);
         if (validation != null) m.put("validation", filters(validation));
         m.put("validation_volumes", validationVolumes);
+        m.put("validation_catalogs", validationCatalogs);
         return m;
     }
 

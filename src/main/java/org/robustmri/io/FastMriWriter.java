@@ -43,7 +43,7 @@ public final class FastMriWriter {
         }
         float[][][] data = reshape3(volume, slices, h, w);
         AtomicFiles.write(out, tmp -> {
-            try (WritableHdfFile f = HdfFile.write(tmp)) {
+            try (WritableHdfFile f = open(tmp)) {
                 f.putDataset(FastMriFile.RECONSTRUCTION, data);
                 putAttributes(f, attributes);
             }
@@ -71,7 +71,7 @@ public final class FastMriWriter {
         double norm = Math.sqrt(sumSq);
         double maxValue = max;
         AtomicFiles.write(out, tmp -> {
-            try (WritableHdfFile f = HdfFile.write(tmp)) {
+            try (WritableHdfFile f = open(tmp)) {
                 f.putDataset(FastMriFile.HEADER, v.header().toXml());
                 WritableDataset ks = f.putDataset(FastMriFile.KSPACE, k);
                 ks.putAttribute("layout", KspaceLayout.TRAILING_PAIR_VALUE);
@@ -84,6 +84,13 @@ public final class FastMriWriter {
                 putAttributes(f, v.extraAttributes());
             }
         });
+    }
+
+    /** A jhdf writer whose many small writes are coalesced (see {@link BufferedWriteChannel}). */
+    static WritableHdfFile open(Path tmp) {
+        WritableHdfFile f = HdfFile.write(tmp);
+        BufferedWriteChannel.install(f);
+        return f;
     }
 
     private static void putAttributes(WritableHdfFile f, Map<String, Object> attributes) {

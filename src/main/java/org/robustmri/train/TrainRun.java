@@ -77,7 +77,13 @@ public final class TrainRun {
         List<CatalogEntry> trainEntries = new ArrayList<>(new LinkedHashSet<>(mixture.entries()));
         List<CatalogEntry> valEntries = List.of();
         if (s.validation() != null) {
-            valEntries = Distribution.fromNode(s.validation(), "validation").select(catalog).entries();
+            Catalog valCatalog = catalog;
+            if (s.validationCatalogs() != null && !s.validationCatalogs().isEmpty()) {
+                List<Catalog> vc = new ArrayList<>();
+                for (String c : s.validationCatalogs()) vc.add(Catalog.read(Path.of(c)));
+                valCatalog = vc.size() == 1 ? vc.get(0) : Catalog.concat(vc, String.join("+", s.validationCatalogs()));
+            }
+            valEntries = Distribution.fromNode(s.validation(), "validation").select(valCatalog).entries();
             if (s.validationVolumes() != null && valEntries.size() > s.validationVolumes()) {
                 valEntries = valEntries.subList(0, s.validationVolumes());
             }

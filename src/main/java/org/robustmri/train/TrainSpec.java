@@ -29,7 +29,7 @@ public record TrainSpec(
         Mask mask,
         List<String> catalogs, String dataRoot,
         Map<String, JsonNode> train, JsonNode weights, String dataFraction, Long slicesPerEpoch,
-        JsonNode validation, Integer validationVolumes) {
+        JsonNode validation, Integer validationVolumes, List<String> validationCatalogs) {
 
     /** The undersampling of training (fresh random masks) and validation (file-seeded masks). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -69,7 +69,7 @@ public record TrainSpec(
                 mask == null ? new Mask("random", List.of(4.0), List.of(0.08)) : mask,
                 catalogs == null ? List.of() : catalogs, dataRoot,
                 train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
-                validation, validationVolumes);
+                validation, validationVolumes, validationCatalogs);
     }
 
     /** A copy with some fields replaced (null keeps the current value); used by CLI flags over a config. */

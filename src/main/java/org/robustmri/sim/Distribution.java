@@ -1,0 +1,127 @@
+package org.robustmri.sim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One named MRI data distribution: what is imaged, how, and on which (simulated) scanner.
+ *
+ * @param name              identifier used on the command line, in file names and as {@code dataset_name}
+ * @param description       free text
+ * @param anatomy           brain (axial) or knee (coronal)
+ * @param contrast          pd, pdfs, t1, t1post, t2 or flair
+ * @param fieldStrengthT    main field in tesla: sets T1/T2 and scales the SNR
+ * @param coils             receive channels
+ * @param trMs              repetition time
+ * @param teMs              (effective) echo time
+ * @param tiMs              inversion time; 0 for no inversion pulse
+ * @param snr               SNR of fully relaxed water (proton density 1, TR infinite, TE 0) at the centre of the
+ *                          coil-combined image at 1.5 T; the simulator scales it by {@code fieldStrengthT / 1.5}.
+ *                          A tissue's SNR is this times its relative signal (see {@link SignalModel}).
+ * @param vendor            scanner vendor written to the header (made up)
+ * @param model             scanner model written to the header (made up)
+ * @param protocol          protocol name, written to the header and as {@code acquisition}
+ * @param sequenceType      sequence family, written as {@code sequence_type}
+ * @param noiseCorrelation  noise correlation between strongly overlapping neighbouring coils, in [0, 0.95]
+ * @param scaling           vendor-specific global intensity scale of the k-space data
+ * @param fovMm             phase-encode field of view in mm (the readout field of view is twice this)
+ * @param lesionProbability probability that a simulated subject has lesions (brain only)
+ */
+public record Distribution(
+        String name,
+        String description,
+        Anatomy anatomy,
+        Contrast contrast,
+        double fieldStrengthT,
+        int coils,
+        double trMs,
+        double teMs,
+        double tiMs,
+        double snr,
+        String vendor,
+        String model,
+        String protocol,
+        SequenceType sequenceType,
+        double noiseCorrelation,
+        double scaling,
+        double fovMm,
+        double lesionProbability) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    public static final int MAX_COILS = 64;
+
+    public Distribution {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(anatomy, "anatomy");
+        Objects.requireNonNull(contrast, "contrast");
+        Objects.requireNonNull(sequenceType, "sequenceType");
+        description = description == null ? "" : description;
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("distribution name '" + name
+                    + "' must start with a letter or digit and use only letters, digits, '.', '_' and '-'");
+        }
+        String where = "distribution '" + name + "': ";
+        requireRange(where, "field_strength_t", fieldStrengthT, 0.1, 12.0);
+        if (coils < 1 || coils > MAX_COILS) {
+            throw new IllegalArgumentException(where + "coils must be in [1, " + MAX_COILS + "], got " + coils);
+        }
+        requireRange(where, "tr_ms", trMs, 1.0, 100_000.0);
+        requireRange(where, "te_ms", teMs, 0.1, 1_000.0);
+        if (teMs >= trMs) throw new IllegalArgumentException(where + "te_ms (" + teMs + ") must be below tr_ms (" + trMs + ")");
+        requireRange(where, "ti_ms", tiMs, 0.0, 100_000.0);
+        if (tiMs >= trMs) throw new IllegalArgumentException(where + "ti_ms (" + tiMs + ") must be below tr_ms (" + trMs + ")");
+        if (contrast == Contrast.FLAIR && tiMs <= 0) {
+            throw new IllegalArgumentException(where + "contrast flair needs an inversion time ti_ms > 0");
+        }
+        requireRange(where, "snr", snr, 1e-3, 1e6);
+        requireRange(where, "noise_correlation", noiseCorrelation, 0.0, 0.95);
+        requireRange(where, "scaling", scaling, 1e-30, 1e30);
+        requireRange(where, "fov_mm", fovMm, 50.0, 500.0);
+        requireRange(where, "lesion_probability", lesionProbability, 0.0, 1.0);
+        vendor = requireText(where, "vendor", vendor);
+        model = requireText(where, "model", model);
+        protocol = requireText(where, "protocol", protocol);
+    }
+
+    /** SNR of fully relaxed water after the field-strength scaling (see {@code snr}). */
+    public double effectiveSnr() {
+        return snr * fieldStrengthT / 1.5;
+    }
+
+    /** All parameters by their YAML key, for provenance and listings. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        if (!description.isEmpty()) m.put("description", description);
+        m.put("anatomy", anatomy.id());
+        m.put("contrast", contrast.id());
+        m.put("field_strength_t", fieldStrengthT);
+        m.put("coils", coils);
+        m.put("tr_ms", trMs);
+        m.put("te_ms", teMs);
+        m.put("ti_ms", tiMs);
+        m.put("snr", snr);
+        m.put("vendor", vendor);
+        m.put("model", model);
+        m.put("protocol", protocol);
+        m.put("sequence_type", sequenceType.id());
+        m.put("noise_correlation", noiseCorrelation);
+        m.put("scaling", scaling);
+        m.put("fov_mm", fovMm);
+        m.put("lesion_probability", lesionProbability);
+        return m;
+    }
+
+    private static void requireRange(String where, String key, double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi)) {
+            throw new IllegalArgumentException(where + key + " must be in [" + lo + ", " + hi + "], got " + v);
+        }
+    }
+
+    private static String requireText(String where, String key, String v) {
+        if (v == null || v.isBlank()) throw new IllegalArgumentException(where + key + " must not be empty");
+        return v.strip();
+    }
+}

@@ -1,0 +1,75 @@
+package org.robustmri.sim;
+
+/**
+ * Signal equations: the steady-state transverse magnetisation of each tissue for a distribution's sequence,
+ * in units of fully relaxed water (proton density 1, TR infinite, TE zero).
+ *
+ * <ul>
+ *   <li>spin echo and turbo spin echo: {@code PD (1 - exp(-TR/T1)) exp(-TE/T2)};</li>
+ *   <li>inversion recovery ({@code ti_ms > 0}): {@code PD (1 - 2 exp(-TI/T1) + exp(-TR/T1)) exp(-TE/T2)}, signed,
+ *       so tissue still inverted at readout has opposite phase, as in a real phase-sensitive acquisition;</li>
+ *   <li>post contrast: {@code 1/T1 = 1/T1_0 + r1 C} with the tissue's gadolinium uptake C and relaxivity r1;</li>
+ *   <li>echo trains lengthen the apparent T2 of fat (J-coupling suppression);</li>
+ *   <li>flowing blood gives a flow void on spin echo images unless it carries contrast agent.</li>
+ * </ul>
+ * Fat suppression is applied per pixel by the simulator (it varies over the field of view), not here.
+ */
+public final class SignalModel {
+    /** Apparent T2 lengthening of fat in echo-train sequences. */
+    static final double FAT_ECHO_TRAIN_T2_FACTOR = 1.6;
+    /** Remaining signal of flowing blood on spin echo images without contrast agent. */
+    static final double FLOW_VOID = 0.15;
+
+    private SignalModel() {
+    }
+
+    /** Gadolinium T1 relaxivity in 1/(mM s), literature values at 1.5 T and 3 T, linear in between. */
+    static double relaxivity(double fieldT) {
+        return Math.max(2.5, 4.3 + (3.7 - 4.3) * (fieldT - 1.5) / 1.5);
+    }
+
+    /** T1 in ms of {@code t} for distribution {@code d}, including contrast agent for post-contrast images. */
+    public static double t1Ms(Tissue t, Distribution d) {
+        double t1 = t.t1Ms(d.fieldStrengthT());
+        if (d.contrast().postContrast() && t.contrastAgentMm() > 0) {
+            double rate = 1000.0 / t1 + relaxivity(d.fieldStrengthT()) * t.contrastAgentMm();
+            t1 = 1000.0 / rate;
+        }
+        return t1;
+    }
+
+    /** Apparent T2 in ms of {@code t} for distribution {@code d}. */
+    public static double t2Ms(Tissue t, Distribution d) {
+        double t2 = t.t2Ms(d.fieldStrengthT());
+        if (t.isFat() && d.sequenceType().echoTrain()) t2 *= FAT_ECHO_TRAIN_T2_FACTOR;
+        return t2;
+    }
+
+    /** Signal of {@code t} for distribution {@code d} (before fat suppression and coil sensitivities). */
+    public static double signal(Tissue t, Distribution d) {
+        if (t.protonDensity() == 0) return 0;
+        double t1 = t1Ms(t, d);
+        double t2 = t2Ms(t, d);
+        double e1 = Math.exp(-d.trMs() / t1);
+        double longitudinal = d.tiMs() > 0
+                ? 1 - 2 * Math.exp(-d.tiMs() / t1) + e1
+                : 1 - e1;
+        double s = t.protonDensity() * longitudinal * Math.exp(-d.teMs() / t2);
+        if (t == Tissue.VESSEL && !d.contrast().postContrast()) s *= FLOW_VOID;
+        return s;
+    }
+
+    /** Signals of all tissues, indexed by label. */
+    static double[] table(Distribution d) {
+        Tissue[] all = Tissue.values();
+        double[] out = new double[all.length];
+        for (Tissue t : all) out[t.ordinal()] = signal(t, d);
+        return out;
+    }
+
+    /** The inversion time that nulls a tissue for a given TR: {@code T1 ln(2 / (1 + exp(-TR/T1)))}. */
+    public static double nullingTiMs(Tissue t, double fieldT, double trMs) {
+        double t1 = t.t1Ms(fieldT);
+        return t1 * Math.log(2.0 / (1.0 + Math.exp(-trMs / t1)));
+    }
+}

@@ -1,0 +1,149 @@
+package org.robustmri.sim;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.robustmri.io.FastMriWriter;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulates and writes many volumes with a pool of threads. The work units are slices, handed out in
+ * (distribution, volume, slice) order; the thread that finishes a volume's last slice writes its file. Every
+ * slice depends only on (seed, distribution, volume, slice), so the files are identical for any thread count.
+ */
+public final class SimulationRun {
+    private SimulationRun() {
+    }
+
+    /**
+     * What to simulate.
+     *
+     * @param volumes volumes per distribution
+     * @param slices  slices per volume
+     * @param matrix  target size M (k-space is 2M x M)
+     * @param seed    global seed
+     * @param threads worker threads
+     */
+    public record Settings(int volumes, int slices, int matrix, long seed, int threads) {
+        public Settings {
+            if (volumes < 1) throw new IllegalArgumentException("volumes must be positive, got " + volumes);
+            if (volumes > 100_000) throw new IllegalArgumentException("volumes must be at most 100000, got " + volumes);
+            if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+            if (threads > 256) throw new IllegalArgumentException("threads must be at most 256, got " + threads);
+            Simulator.checkSizes(slices, matrix);
+        }
+    }
+
+    /** What was written and how long it took (compute and write seconds are summed over threads). */
+    public record Result(List<Path> files, long slices, double wallSeconds, double simulateSeconds, double writeSeconds) {
+        public double slicesPerSecond() {
+            return wallSeconds > 0 ? slices / wallSeconds : Double.NaN;
+        }
+    }
+
+    /**
+     * Simulates {@code settings.volumes()} volumes of each distribution into {@code outDir} as
+     * {@link SimulatedVolume#fileName()} files; {@code onSlice} (may be null) is called after every slice from
+     * the worker threads. Returns the files in (distribution, volume) order.
+     */
+    public static Result run(List<Distribution> distributions, Settings settings, Path outDir, Runnable onSlice) {
+        if (distributions.isEmpty()) throw new IllegalArgumentException("no distributions given");
+        for (Distribution d : distributions) VolumeJob.checkFits(d.coils(), settings.slices(), settings.matrix());
+        int perDistribution = settings.volumes();
+        int volumes = distributions.size() * perDistribution;
+        int slices = settings.slices();
+        long total = (long) volumes * slices;
+        VolumeJob[] jobs = new VolumeJob[volumes];
+        Path[] written = new Path[volumes];
+        AtomicLong next = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        AtomicLong simulateNanos = new AtomicLong(), writeNanos = new AtomicLong();
+        AtomicInteger created = new AtomicInteger();
+        Object lock = new Object();
+        long start = System.nanoTime();
+
+        Runnable worker = () -> {
+            long t;
+            while (!failed.get() && (t = next.getAndIncrement()) < total) {
+                int v = (int) (t / slices);
+                int s = (int) (t % slices);
+                VolumeJob job;
+                synchronized (lock) {
+                    job = jobs[v];
+                    if (job == null) {
+                        Distribution d = distributions.get(v / perDistribution);
+                        job = new VolumeJob(d, settings.seed(), v % perDistribution, slices, settings.matrix());
+                        jobs[v] = job;
+                        created.incrementAndGet();
+                    }
+                }
+                long t0 = System.nanoTime();
+                int done;
+                try (PointerScope scope = new PointerScope()) {
+                    done = job.computeSlice(s);
+                }
+                simulateNanos.addAndGet(System.nanoTime() - t0);
+                if (onSlice != null) onSlice.run();
+                if (done == slices) {
+                    long t1 = System.nanoTime();
+                    SimulatedVolume volume = job.result();
+                    Path file = outDir.resolve(volume.fileName());
+                    FastMriWriter.writeVolume(file, volume.toWriterVolume());
+                    written[v] = file;
+                    synchronized (lock) {
+                        jobs[v] = null; // release the volume's memory
+                    }
+                    writeNanos.addAndGet(System.nanoTime() - t1);
+                }
+            }
+        };
+
+        int threads = (int) Math.min(settings.threads(), total);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "simulate");
+            th.setDaemon(true);
+            return th;
+        });
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            futures.add(pool.submit(() -> {
+                try {
+                    worker.run();
+                } catch (RuntimeException | Error e) {
+                    failed.set(true);
+                    throw e;
+                }
+            }));
+        }
+        Throwable error = null;
+        try {
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (error == null) error = e.getCause();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.set(true);
+            error = e;
+        } finally {
+            pool.shutdownNow();
+        }
+        if (error instanceof RuntimeException re) throw re;
+        if (error instanceof Error er) throw er;
+        if (error != null) throw new IllegalStateException("simulation interrupted", error);
+        List<Path> files = new ArrayList<>(List.of(written));
+        double wall = (System.nanoTime() - start) / 1e9;
+        return new Result(files, total, wall, simulateNanos.get() / 1e9, writeNanos.get() / 1e9);
+    }
+}

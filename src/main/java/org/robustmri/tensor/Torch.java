@@ -38,6 +38,11 @@ public final class Torch {
                 throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
             }
             Loader.load(torch.class);
+            if (!"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")) && Runtime.getRuntime().availableProcessors() <= 4) {
+                org.slf4j.LoggerFactory.getLogger(Torch.class).warn(
+                        "OMP_WAIT_POLICY is not PASSIVE: on few cores libtorch's OpenMP workers can spin against each other "
+                                + "and run many times slower; start the JVM with OMP_WAIT_POLICY=PASSIVE (the robustmri launcher does)");
+            }
             loaded = true;
         }
     }

@@ -1,0 +1,74 @@
+package org.robustmri.cli;
+
+import org.robustmri.experiment.Experiment;
+import org.robustmri.experiment.ExperimentConfig;
+import org.robustmri.report.Report;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "experiment", description = {"Runs a robustness study: trains every model on every training set for every seed, evaluates every",
+        "epoch's checkpoint on every test set, and writes results.csv, the analyses and report.html. --dry-run validates",
+        "the config against the data and prints the plan with a time estimate; --resume continues an interrupted study."})
+final class ExperimentCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CONFIG.yaml")
+    Path config;
+
+    @Option(names = "--dry-run", description = "Validate and print the plan; train nothing.")
+    boolean dryRun;
+
+    @Option(names = "--resume", description = "Continue a study whose directory already exists (finished runs are skipped).")
+    boolean resume;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Experiment directory (default: experiments/NAME).")
+    Path out;
+
+    @Option(names = "--data-root", paramLabel = "DIR", description = "Where the files named by the catalogs are (for real data).")
+    Path dataRoot;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig cfg = ExperimentConfig.read(config);
+        Path dir = out != null ? out : Path.of("experiments", cfg.name());
+        Path base = config.toAbsolutePath().getParent();
+        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, spec.commandLine().getOut());
+    }
+
+    static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, PrintWriter out) {
+        Experiment exp = new Experiment(cfg, base, dir, dataRoot);
+        if (dryRun) {
+            Experiment.Plan p = exp.plan(true);
+            out.printf(Locale.ROOT, "experiment %s: %d run(s), %d test set(s)%s%n", cfg.name(), p.runs().size(), p.testVolumes().size(),
+                    p.dataReady() ? "" : " (data not simulated yet: sizes from the simulate block)");
+            for (Experiment.RunPlan r : p.runs()) {
+                out.printf(Locale.ROOT, "  run %-50s %6d slices/epoch x %d epochs%n", r.run(), p.slicesPerEpoch().get(r.set().name()), r.spec().epochs());
+            }
+            for (Map.Entry<String, Integer> t : p.testVolumes().entrySet()) out.printf(Locale.ROOT, "  test %-30s %d volume(s)%n", t.getKey(), t.getValue());
+            out.printf(Locale.ROOT, "training steps %d, evaluated slices %d; probe %.1f ms/step; estimated %s%n", p.trainSteps(), p.evalSlices(),
+                    p.secondsPerStep() * 1000, ProgressBar.formatSeconds(p.estimatedSeconds()));
+            return 0;
+        }
+        if (Files.exists(dir.resolve("experiment.yaml")) && !resume) {
+            throw new Main.UsageException(dir + " already holds an experiment; add --resume to continue it");
+        }
+        long t0 = System.nanoTime();
+        Report.Built b = exp.run(new ExperimentProgress());
+        out.println();
+        out.println("Findings:");
+        for (String f : b.findings()) out.println("  " + f);
+        out.printf(Locale.ROOT, "%nreport: %s (%.0f s)%n", b.html(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+}

@@ -1,0 +1,495 @@
+package org.robustmri.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.robustmri.data.Catalog;
+import org.robustmri.data.CatalogEntry;
+import org.robustmri.data.CatalogScanner;
+import org.robustmri.data.Distribution;
+import org.robustmri.data.Leakage;
+import org.robustmri.eval.Evaluator;
+import org.robustmri.eval.RunEvaluation;
+import org.robustmri.eval.ZeroFilledModel;
+import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.DataException;
+import org.robustmri.io.Provenance;
+import org.robustmri.mask.MaskFunction;
+import org.robustmri.model.ModelRegistry;
+import org.robustmri.model.ModelSpec;
+import org.robustmri.model.ReconstructionModel;
+import org.robustmri.report.Report;
+import org.robustmri.report.RunInfo;
+import org.robustmri.sim.DistributionLibrary;
+import org.robustmri.sim.SimulationRun;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
+import org.robustmri.train.Adam;
+import org.robustmri.train.Loss;
+import org.robustmri.train.RunDirectory;
+import org.robustmri.train.TrainListener;
+import org.robustmri.train.TrainRun;
+import org.robustmri.train.TrainSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs a robustness study: (simulates the data,) trains every model on every training set for every seed,
+ * evaluates every epoch's checkpoint on every test set, adds the zero-filled baseline, merges everything into
+ * one long-form {@code results.csv} with a {@code runs.csv}, draws reconstruction panels and builds the report.
+ * Finished runs and evaluations are skipped and interrupted runs resume, so running it again continues.
+ */
+public final class Experiment {
+    /** Progress of the phases, for a CLI to draw. */
+    public interface Listener {
+        default void phase(String name, long total, String unit) {
+        }
+
+        default void step(String detail) {
+        }
+
+        default void endPhase() {
+        }
+
+        default void message(String text) {
+        }
+    }
+
+    /** One training run of the grid. */
+    public record RunPlan(String run, ExperimentConfig.TrainingSet set, ExperimentConfig.ModelEntry model,
+                          long modelSeed, long dataSeed, TrainSpec spec) {
+    }
+
+    /** The grid and what it will cost. */
+    public record Plan(List<RunPlan> runs, Map<String, Long> slicesPerEpoch, Map<String, Integer> testVolumes,
+                       long trainSteps, long evalSlices, double secondsPerStep, double estimatedSeconds, boolean dataReady) {
+    }
+
+    private final ExperimentConfig cfg;
+    private final Path configDir;
+    private final Path out;
+    private final Path dataRootOverride;
+
+    public Experiment(ExperimentConfig cfg, Path configDir, Path out, Path dataRootOverride) {
+        this.cfg = validate(cfg);
+        this.configDir = configDir;
+        this.out = out;
+        this.dataRootOverride = dataRootOverride;
+    }
+
+    private static ExperimentConfig validate(ExperimentConfig c) {
+        if (c.name() == null || c.name().isBlank()) throw new IllegalArgumentException("experiment needs a name");
+        if (c.trainingSets() == null || c.trainingSets().isEmpty()) throw new IllegalArgumentException("experiment needs training_sets");
+        if (c.testSets() == null || c.testSets().isEmpty()) throw new IllegalArgumentException("experiment needs test_sets");
+        if (c.models() == null || c.models().isEmpty()) throw new IllegalArgumentException("experiment needs models");
+        if (c.simulate() == null && (c.data() == null || c.data().trainCatalogs() == null || c.data().testCatalogs() == null)) {
+            throw new IllegalArgumentException("experiment needs simulate: or data: {train_catalogs, test_catalogs}");
+        }
+        if (c.analyses() != null) {
+            for (String a : c.analyses()) {
+                if (!ExperimentConfig.ALL_ANALYSES.contains(a)) {
+                    throw new IllegalArgumentException("unknown analysis '" + a + "'; known: " + ExperimentConfig.ALL_ANALYSES);
+                }
+            }
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (ExperimentConfig.TrainingSet t : c.trainingSets()) {
+            if (t.name() == null || t.components() == null || t.components().isEmpty()) {
+                throw new IllegalArgumentException("every training set needs a name and components");
+            }
+            if (!names.add(t.name())) throw new IllegalArgumentException("duplicate training set '" + t.name() + "'");
+            if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
+        }
+        for (ExperimentConfig.ModelEntry m : c.models()) {
+            if (m.chans() == null && m.pools() == null) ModelRegistry.spec(m.model());
+        }
+        return c;
+    }
+
+    public Path directory() {
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- data
+
+    private Path dataDir() {
+        return out.resolve("data");
+    }
+
+    private boolean simulated() {
+        return cfg.simulate() != null;
+    }
+
+    private Path resolveConfigPath(String p) {
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : configDir.resolve(path).normalize();
+    }
+
+    private List<String> trainCatalogs() {
+        return simulated() ? List.of(dataDir().resolve("train.csv").toString())
+                : cfg.data().trainCatalogs().stream().map(p -> resolveConfigPath(p).toString()).toList();
+    }
+
+    private List<String> validationCatalogs() {
+        if (simulated()) return List.of(dataDir().resolve("validation.csv").toString());
+        List<String> v = cfg.data().validationCatalogs();
+        return v == null ? List.of() : v.stream().map(p -> resolveConfigPath(p).toString()).toList();
+    }
+
+    private List<String> testCatalogs() {
+        return simulated() ? List.of(dataDir().resolve("test.csv").toString())
+                : cfg.data().testCatalogs().stream().map(p -> resolveConfigPath(p).toString()).toList();
+    }
+
+    private String dataRoot() {
+        if (dataRootOverride != null) return dataRootOverride.toString();
+        if (!simulated() && cfg.data().dataRoot() != null) return resolveConfigPath(cfg.data().dataRoot()).toString();
+        return null;
+    }
+
+    /** Named distributions: the config's, or one per simulated distribution selecting its datasetName. */
+    Map<String, JsonNode> distributions() {
+        Map<String, JsonNode> d = new LinkedHashMap<>();
+        if (cfg.distributions() != null) d.putAll(cfg.distributions());
+        if (simulated()) {
+            for (String name : cfg.simulate().distributions()) {
+                if (!d.containsKey(name)) {
+                    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+                    list.addObject().put(Catalog.DATASET, name);
+                    d.put(name, list);
+                }
+            }
+        }
+        return d;
+    }
+
+    private JsonNode filters(String name) {
+        JsonNode n = distributions().get(name);
+        if (n == null) throw new IllegalArgumentException("unknown distribution '" + name + "'; known: " + distributions().keySet());
+        return n;
+    }
+
+    /** Simulates train, validation and test splits (different subjects) and catalogs them; skipped when done. */
+    void simulate(Listener l) {
+        ExperimentConfig.Simulate s = cfg.simulate();
+        Path done = dataDir().resolve(".complete");
+        if (Files.exists(done)) return;
+        DistributionLibrary lib = s.library() == null ? DistributionLibrary.builtIn()
+                : DistributionLibrary.builtIn().withFile(resolveConfigPath(s.library()));
+        List<org.robustmri.sim.Distribution> dists = lib.resolve(s.distributions());
+        int slices = orDefault(s.slices(), 8), matrix = orDefault(s.matrix(), 64);
+        long seed = s.seed() == null ? 0 : s.seed();
+        int threads = Runtime.getRuntime().availableProcessors();
+        String[] splits = {"train", "validation", "test"};
+        int[] volumes = {orDefault(s.trainVolumes(), 6), orDefault(s.validationVolumes(), 1), orDefault(s.testVolumes(), 2)};
+        long total = 0;
+        for (int v : volumes) total += (long) v * slices * dists.size();
+        l.phase("simulate", total, "slices");
+        for (int i = 0; i < splits.length; i++) {
+            if (volumes[i] == 0) continue;
+            Path dir = dataDir().resolve(splits[i]);
+            SimulationRun.run(dists, new SimulationRun.Settings(volumes[i], slices, matrix, seed + 1_000_003L * i, threads),
+                    dir, () -> l.step(""));
+            CatalogScanner.Result r = CatalogScanner.scan(List.of(dir), CatalogScanner.Options.defaults());
+            if (!r.failures().isEmpty()) throw new DataException(dir, r.failures().size() + " simulated file(s) failed to catalog");
+            r.catalog().write(dataDir().resolve(splits[i] + ".csv"));
+        }
+        l.endPhase();
+        AtomicFiles.writeString(done, "ok\n");
+    }
+
+    private static int orDefault(Integer v, int d) {
+        return v == null ? d : v;
+    }
+
+    // ---------------------------------------------------------------------------------------------- plan
+
+    private TrainSpec specFor(ExperimentConfig.TrainingSet set, ExperimentConfig.ModelEntry m, long modelSeed, long dataSeed) {
+        ExperimentConfig.Recipe r = cfg.recipe() == null ? new ExperimentConfig.Recipe(null, null, null, null, null, null, null, null) : cfg.recipe();
+        Map<String, JsonNode> train = new LinkedHashMap<>();
+        ArrayNode validation = JsonNodeFactory.instance.arrayNode();
+        for (String c : set.components()) {
+            train.put(c, filters(c));
+            filters(c).forEach(validation::add);
+        }
+        boolean withValidation = !validationCatalogs().isEmpty();
+        return new TrainSpec(m.model(), m.chans(), m.pools(), r.lr(), r.epochs(), r.batchSize(), r.loss(), r.gradClip(),
+                modelSeed, dataSeed, r.threads(), r.mask(), trainCatalogs(), dataRoot(), train, set.weights(),
+                set.dataFraction(), set.slicesPerEpoch(), withValidation ? validation : null,
+                withValidation ? r.validationVolumes() : null, withValidation ? validationCatalogs() : null).withDefaults();
+    }
+
+    public List<RunPlan> runs() {
+        List<Long> ms = cfg.seeds() == null || cfg.seeds().model() == null ? List.of(0L) : cfg.seeds().model();
+        List<Long> ds = cfg.seeds() == null || cfg.seeds().data() == null ? List.of(0L) : cfg.seeds().data();
+        List<RunPlan> out = new ArrayList<>();
+        for (ExperimentConfig.ModelEntry m : cfg.models()) {
+            for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) {
+                for (long a : ms) {
+                    for (long b : ds) {
+                        String name = t.name() + "__" + m.label() + "__m" + a + "d" + b;
+                        out.add(new RunPlan(name, t, m, a, b, specFor(t, m, a, b)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Validates everything against the data (when it exists) and estimates the time with a short timing probe. */
+    public Plan plan(boolean probe) {
+        for (String t : cfg.testSets()) filters(t);
+        for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) for (String c : t.components()) filters(c);
+        if (simulated()) DistributionLibrary.builtIn().resolve(cfg.simulate().distributions());
+        boolean ready = !simulated() || Files.exists(dataDir().resolve(".complete"));
+        List<RunPlan> runs = runs();
+        Map<String, Long> perEpoch = new LinkedHashMap<>();
+        Map<String, Integer> testVolumes = new LinkedHashMap<>();
+        long steps = 0, evalSlices = 0;
+        int epochs = runs.get(0).spec().epochs();
+        int h = 0, w = 0;
+        if (ready) {
+            Map<String, List<CatalogEntry>> trainEntries = new LinkedHashMap<>();
+            for (RunPlan r : runs) {
+                TrainRun.Prepared p = TrainRun.prepare(r.spec());
+                long slices = 0;
+                for (int n : p.train().realisedCounts(1).values()) slices += n;
+                perEpoch.put(r.set().name(), slices);
+                for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
+                trainEntries.put(r.run(), p.trainEntries());
+            }
+            Catalog test = readCatalogs(testCatalogs());
+            for (String t : cfg.testSets()) {
+                List<CatalogEntry> sel = Distribution.fromNode(filters(t), t).select(test).entries();
+                if (sel.isEmpty()) throw new DataException("test set '" + t + "' selects no volumes from " + testCatalogs());
+                for (List<CatalogEntry> tr : trainEntries.values()) Leakage.check(tr, sel);
+                testVolumes.put(t, sel.size());
+                long sl = 0;
+                for (CatalogEntry e : sel) sl += e.slices();
+                evalSlices += sl * epochs * runs.size() + sl;
+                if (h == 0) {
+                    h = Integer.parseInt(sel.get(0).get(Catalog.RECON_X));
+                    w = Integer.parseInt(sel.get(0).get(Catalog.RECON_Y));
+                }
+            }
+        } else {
+            int m = orDefault(cfg.simulate().matrix(), 64);
+            h = m;
+            w = m;
+            int perDist = orDefault(cfg.simulate().trainVolumes(), 6) * orDefault(cfg.simulate().slices(), 8);
+            for (RunPlan r : runs) {
+                long slices = r.set().slicesPerEpoch() != null ? r.set().slicesPerEpoch() : (long) perDist * r.set().components().size();
+                perEpoch.put(r.set().name(), slices);
+                steps += (long) Math.ceil(slices / (double) r.spec().batchSize()) * r.spec().epochs();
+            }
+            long testSlices = (long) orDefault(cfg.simulate().testVolumes(), 2) * orDefault(cfg.simulate().slices(), 8);
+            for (String t : cfg.testSets()) testVolumes.put(t, orDefault(cfg.simulate().testVolumes(), 2));
+            evalSlices = testSlices * cfg.testSets().size() * ((long) epochs * runs.size() + 1);
+        }
+        double sps = probe ? probeSecondsPerStep(runs.get(0).spec(), h, w) : Double.NaN;
+        // a forward pass costs about a third of a training step; simulation about 0.1 s per slice
+        double est = sps * steps + sps / 3 * evalSlices;
+        if (simulated() && !ready) {
+            ExperimentConfig.Simulate s = cfg.simulate();
+            est += 0.1 * s.distributions().size() * orDefault(s.slices(), 8)
+                    * (orDefault(s.trainVolumes(), 6) + orDefault(s.validationVolumes(), 1) + orDefault(s.testVolumes(), 2));
+        }
+        return new Plan(runs, perEpoch, testVolumes, steps, evalSlices, sps, est, ready);
+    }
+
+    private static Catalog readCatalogs(List<String> paths) {
+        List<Catalog> list = new ArrayList<>();
+        for (String p : paths) list.add(Catalog.read(Path.of(p)));
+        return list.size() == 1 ? list.get(0) : Catalog.concat(list, String.join("+", paths));
+    }
+
+    /** Seconds per training step of the first run's model at (h, w), measured over a few steps. */
+    static double probeSecondsPerStep(TrainSpec spec, int h, int w) {
+        Torch.init();
+        if (spec.threads() > 0) Torch.setThreads(spec.threads());
+        ModelSpec ms = TrainRun.modelSpec(spec);
+        ReconstructionModel m = ModelRegistry.create(ms, 0);
+        Adam adam = Adam.standard(m.parameters());
+        float[] x = new float[h * w];
+        java.util.Random r = new java.util.Random(0);
+        for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            long t0 = System.nanoTime();
+            try (PointerScope scope = new PointerScope()) {
+                Tensor xt = Tensors.fromFloats(x, 1, 1, h, w);
+                Adam.zeroGrad(m.parameters());
+                Tensor loss = Loss.SSIM.compute(m.forward(xt), xt, Tensors.fromFloats(new float[]{1f}, 1));
+                loss.backward();
+                adam.step(m.parameters(), 1e-3);
+            }
+            if (i > 0) best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best / 1e9 * spec.batchSize();
+    }
+
+    // ---------------------------------------------------------------------------------------------- run
+
+    /** Runs (or continues) the whole study and builds the report; returns it. */
+    public Report.Built run(Listener l) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": cannot create: " + e.getMessage(), e);
+        }
+        AtomicFiles.writeString(out.resolve("experiment.yaml"), cfg.toYaml());
+        long t0 = System.nanoTime();
+        if (simulated()) simulate(l);
+        List<RunPlan> runs = runs();
+        Catalog test = readCatalogs(testCatalogs());
+        Map<String, JsonNode> tests = new LinkedHashMap<>();
+        for (String t : cfg.testSets()) tests.put(t, filters(t));
+        List<RunInfo> infos = new ArrayList<>();
+        int k = 0;
+        for (RunPlan r : runs) {
+            k++;
+            Path dir = out.resolve("runs").resolve(r.run());
+            RunDirectory rd = new RunDirectory(dir);
+            boolean finished = finishedEpochs(rd) >= r.spec().epochs();
+            if (!finished) {
+                long steps = 0;
+                TrainRun.Prepared p = TrainRun.prepare(r.spec());
+                for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
+                l.phase(String.format(Locale.ROOT, "train %d/%d %s", k, runs.size(), r.run()), steps - doneSteps(rd), "steps");
+                TrainRun.run(r.spec(), dir, new TrainListener() {
+                    @Override
+                    public void onStep(int epoch, long step, double loss, double lr) {
+                        l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
+                    }
+                });
+                l.endPhase();
+            }
+            Path evalDir = dir.resolve("eval");
+            if (!Files.exists(evalDir.resolve("results.csv"))) {
+                List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(r.spec(), tests, testCatalogs(),
+                        dataRoot() == null ? null : Path.of(dataRoot()));
+                MaskFunction mask = MaskFunction.fromName(r.spec().mask().type(), r.spec().mask().accelerations(), r.spec().mask().centerFractions());
+                long slices = 0;
+                for (RunEvaluation.TestSet s : sets) for (CatalogEntry e : s.entries()) slices += e.slices();
+                l.phase(String.format(Locale.ROOT, "evaluate %d/%d %s", k, runs.size(), r.run()),
+                        slices * rd.checkpointEpochs().size(), "slices");
+                RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, false, evalDir, r.set().name(), s -> l.step(""));
+                l.endPhase();
+            }
+            infos.add(new RunInfo(r.run(), r.set().name(), new LinkedHashSet<>(r.set().components()), r.model().label(),
+                    r.modelSeed(), r.dataSeed(), validationByEpoch(rd)));
+        }
+        Path baseline = evaluateZeroFilled(runs.get(0).spec(), test, tests, l);
+        mergeResults(runs, baseline);
+        RunInfo.write(out.resolve("runs.csv"), infos);
+        l.phase("panels", cfg.testSets().size(), "test sets");
+        Panels.draw(out.resolve("panels"), runs, tests, test, dataRoot() == null ? null : Path.of(dataRoot()),
+                runs.get(0).spec().mask(), orDefault(cfg.panelSlices(), 1), () -> l.step(""));
+        l.endPhase();
+        Report.Built built = Report.build(out);
+        new Provenance("experiment")
+                .put("name", cfg.name())
+                .put("runs", runs.size())
+                .put("test_sets", cfg.testSets())
+                .put("wall_seconds_this_invocation", (System.nanoTime() - t0) / 1e9)
+                .put("config", "experiment.yaml")
+                .write(out.resolve("provenance.json"));
+        return built;
+    }
+
+    private Path evaluateZeroFilled(TrainSpec spec, Catalog test, Map<String, JsonNode> tests, Listener l) {
+        Path dir = out.resolve("runs").resolve(Report.ZERO_FILLED).resolve("eval");
+        Path results = dir.resolve("results.csv");
+        if (Files.exists(results)) return results;
+        MaskFunction mask = MaskFunction.fromName(spec.mask().type(), spec.mask().accelerations(), spec.mask().centerFractions());
+        Path root = dataRoot() == null ? null : Path.of(dataRoot());
+        Map<String, List<Evaluator.TestVolume>> vols = new LinkedHashMap<>();
+        long slices = 0;
+        for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
+            List<Evaluator.TestVolume> v = new ArrayList<>();
+            for (CatalogEntry e : Distribution.fromNode(t.getValue(), t.getKey()).select(test).entries()) {
+                v.add(new Evaluator.TestVolume(e.resolve(root), e.startSlice(), e.endSlice()));
+                slices += e.slices();
+            }
+            vols.put(t.getKey(), v);
+        }
+        l.phase("evaluate zero-filled baseline", slices, "slices");
+        try (Evaluator ev = new Evaluator(results, false)) {
+            Evaluator.ModelKey key = new Evaluator.ModelKey(Report.ZERO_FILLED, Report.ZERO_FILLED, "none", 0);
+            ReconstructionModel zf = new ZeroFilledModel();
+            for (Map.Entry<String, List<Evaluator.TestVolume>> e : vols.entrySet()) {
+                ev.evaluate(key, zf, e.getKey(), e.getValue(), mask, s -> l.step(""));
+            }
+            ev.finish();
+        }
+        l.endPhase();
+        return results;
+    }
+
+    private void mergeResults(List<RunPlan> runs, Path baseline) {
+        AtomicFiles.write(out.resolve("results.csv"), tmp -> {
+            try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(Evaluator.HEADER);
+                w.newLine();
+                List<Path> files = new ArrayList<>();
+                for (RunPlan r : runs) files.add(out.resolve("runs").resolve(r.run()).resolve("eval").resolve("results.csv"));
+                files.add(baseline);
+                for (Path f : files) {
+                    List<String> lines = Files.readAllLines(f);
+                    for (String line : lines.subList(1, lines.size())) {
+                        w.write(line);
+                        w.newLine();
+                    }
+                }
+            }
+        });
+    }
+
+    static int finishedEpochs(RunDirectory rd) {
+        if (!Files.exists(rd.progress())) return 0;
+        try {
+            JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rd.progress().toFile());
+            return n.get("epochsDone").asInt();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static long doneSteps(RunDirectory rd) {
+        if (!Files.exists(rd.progress())) return 0;
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rd.progress().toFile()).get("step").asLong();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Validation SSIM per epoch from a run's training log (empty without a validation set). */
+    static Map<Integer, Double> validationByEpoch(RunDirectory rd) {
+        Map<Integer, Double> out = new TreeMap<>();
+        if (!Files.exists(rd.log())) return out;
+        try {
+            for (String line : Files.readAllLines(rd.log())) {
+                String[] f = line.split(",", -1);
+                if (f.length == 5 && !f[4].isEmpty() && !f[0].equals("step")) out.put(Integer.parseInt(f[1]), Double.parseDouble(f[4]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}

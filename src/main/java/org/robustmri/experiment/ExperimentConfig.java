@@ -1,0 +1,96 @@
+package org.robustmri.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.robustmri.io.DataException;
+import org.robustmri.train.TrainSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A robustness study in YAML (snake_case keys; unknown keys are errors): the data (simulated or catalogs),
+ * named distributions, training sets (single distributions and mixtures with weights and data-size factors),
+ * test sets, models, the training recipe, seeds and analyses.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentConfig(
+        String name,
+        Simulate simulate,
+        Data data,
+        Map<String, JsonNode> distributions,
+        List<TrainingSet> trainingSets,
+        List<String> testSets,
+        List<ModelEntry> models,
+        Recipe recipe,
+        Seeds seeds,
+        List<String> analyses,
+        Integer panelSlices) {
+
+    /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Simulate(List<String> distributions, Integer trainVolumes, Integer validationVolumes, Integer testVolumes,
+                           Integer slices, Integer matrix, Long seed, String library) {
+    }
+
+    /** Catalogs of existing data (paths relative to the config file), and where the files are. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Data(List<String> trainCatalogs, List<String> validationCatalogs, List<String> testCatalogs, String dataRoot) {
+    }
+
+    /** A training set: one distribution, or a mixture of several with weights and a data-size factor. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TrainingSet(String name, List<String> components, JsonNode weights, String dataFraction, Long slicesPerEpoch) {
+    }
+
+    /** A registered model name, or a family with custom sizes. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ModelEntry(String model, Integer chans, Integer pools) {
+        public String label() {
+            return chans == null && pools == null ? model : model + "-c" + (chans == null ? 32 : chans) + "-p" + (pools == null ? 4 : pools);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Recipe(Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip, TrainSpec.Mask mask,
+                         Integer threads, Integer validationVolumes) {
+    }
+
+    /** Every run is repeated for each model seed and each data seed. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Seeds(List<Long> model, List<Long> data) {
+    }
+
+    public static final List<String> ALL_ANALYSES = List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix");
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static ExperimentConfig read(Path file) {
+        try {
+            return YAML.readValue(file.toFile(), ExperimentConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' at "
+                    + e.getPathReference().replaceAll("org\\.robustmri\\.experiment\\.ExperimentConfig(\\$)?", "") + "; known: "
+                    + e.getKnownPropertyIds(), e);
+        } catch (IOException e) {
+            throw new DataException(file, "cannot read experiment config: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.robustmri.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.robustmri.data.Catalog;
+import org.robustmri.data.CatalogEntry;
+import org.robustmri.data.Distribution;
+import org.robustmri.data.ZeroFill;
+import org.robustmri.eval.FileEvaluation;
+import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.mask.MaskFunction;
+import org.robustmri.model.ReconstructionModel;
+import org.robustmri.model.Weights;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.train.RunDirectory;
+import org.robustmri.train.TrainSpec;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reconstruction panels for the report: for a slice of each test set, the target, the zero-filled input and
+ * every training set's final model (first seed), with absolute error maps (x4) underneath.
+ */
+final class Panels {
+    private static final int LABEL = 16;
+
+    private Panels() {
+    }
+
+    static void draw(Path dir, List<Experiment.RunPlan> runs, Map<String, JsonNode> tests, Catalog testCatalog, Path dataRoot,
+                     TrainSpec.Mask maskSpec, int slicesPerSet, Runnable onSet) {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, ReconstructionModel> models = new LinkedHashMap<>();
+        for (Experiment.RunPlan r : runs) {
+            if (models.containsKey(r.set().name())) continue;
+            RunDirectory rd = new RunDirectory(runDirOf(dir, r));
+            List<Integer> epochs = rd.checkpointEpochs();
+            if (epochs.isEmpty()) continue;
+            models.put(r.set().name(), Weights.loadModel(rd.checkpoint(epochs.get(epochs.size() - 1)), null));
+        }
+        MaskFunction mask = MaskFunction.fromName(maskSpec.type(), maskSpec.accelerations(), maskSpec.centerFractions());
+        for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
+            List<CatalogEntry> sel = Distribution.fromNode(t.getValue(), t.getKey()).select(testCatalog).entries();
+            if (sel.isEmpty()) continue;
+            CatalogEntry e = sel.get(0);
+            try (FastMriFile f = FastMriFile.open(e.resolve(dataRoot))) {
+                int[] crop = ZeroFill.cropSize(f);
+                int h = crop[0], w = crop[1];
+                ZeroFill.Sampling sampling = ZeroFill.samplingFor(f, mask);
+                float[] fullTarget = f.readFloatVolume(FileEvaluation.targetKey(f));
+                float max = 0;
+                for (float v : fullTarget) max = Math.max(max, v);
+                List<BufferedImage> rows = new ArrayList<>();
+                int mid = (e.startSlice() + e.endSlice()) / 2;
+                for (int k = 0; k < slicesPerSet; k++) {
+                    int s = Math.min(e.endSlice() - 1, mid + k);
+                    float[] target = java.util.Arrays.copyOfRange(fullTarget, s * h * w, (s + 1) * h * w);
+                    List<String> names = new ArrayList<>();
+                    List<float[]> images = new ArrayList<>();
+                    names.add("target");
+                    images.add(target);
+                    float[] zf;
+                    try (PointerScope scope = new PointerScope()) {
+                        zf = Tensors.toFloats(ZeroFill.slice(f, s, sampling, h, w));
+                    }
+                    names.add("zero-filled");
+                    images.add(zf);
+                    for (Map.Entry<String, ReconstructionModel> m : models.entrySet()) {
+                        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                            images.add(Tensors.toFloats(m.getValue().forward(Tensors.fromFloats(zf, 1, 1, h, w))));
+                        }
+                        names.add(m.getKey());
+                    }
+                    rows.add(grid(names, images, target, h, w, max, e.filename() + " slice " + s));
+                }
+                BufferedImage all = stack(rows);
+                AtomicFiles.write(dir.resolve(t.getKey() + ".png"), tmp -> ImageIO.write(all, "png", tmp.toFile()));
+            }
+            onSet.run();
+        }
+    }
+
+    private static Path runDirOf(Path panelsDir, Experiment.RunPlan r) {
+        return panelsDir.getParent().resolve("runs").resolve(r.run());
+    }
+
+    /** Two rows: images (window [0, volume max]) and |image - target| x 4 (the target's cell left blank). */
+    static BufferedImage grid(List<String> names, List<float[]> images, float[] target, int h, int w, float max, String title) {
+        int n = images.size();
+        BufferedImage img = new BufferedImage(n * w, 2 * (h + LABEL) + LABEL, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.setColor(Color.WHITE);
+        g.drawString(title, 3, 12);
+        for (int i = 0; i < n; i++) {
+            float[] a = images.get(i);
+            paint(img, a, i * w, LABEL + LABEL, h, w, max, 1f, false, null);
+            g.setColor(Color.YELLOW);
+            g.drawString(names.get(i), i * w + 3, LABEL + 12);
+            if (i > 0) {
+                paint(img, a, i * w, 2 * LABEL + h + LABEL, h, w, max, 4f, true, target);
+                g.setColor(Color.ORANGE);
+                g.drawString("|error| x4", i * w + 3, 2 * LABEL + h + 12);
+            }
+        }
+        g.dispose();
+        return img;
+    }
+
+    private static void paint(BufferedImage img, float[] a, int x0, int y0, int h, int w, float max, float gain, boolean error, float[] target) {
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float v = error ? Math.abs(a[y * w + x] - target[y * w + x]) : a[y * w + x];
+                int c = (int) Math.max(0, Math.min(255, 255f * gain * v / max));
+                img.setRGB(x0 + x, y0 + y, (c << 16) | (c << 8) | c);
+            }
+        }
+    }
+
+    private static BufferedImage stack(List<BufferedImage> rows) {
+        int w = rows.get(0).getWidth(), h = 0;
+        for (BufferedImage r : rows) h += r.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        int y = 0;
+        for (BufferedImage r : rows) {
+            g.drawImage(r, 0, y, null);
+            y += r.getHeight();
+        }
+        g.dispose();
+        return out;
+    }
+}

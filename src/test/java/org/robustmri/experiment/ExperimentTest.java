@@ -1,0 +1,133 @@
+package org.robustmri.experiment;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.cli.CliTestSupport;
+import org.robustmri.eval.Evaluator;
+import org.robustmri.report.Report;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A tiny simulated study end to end (seconds), its report, and resuming an interrupted run of it. */
+class ExperimentTest {
+    @TempDir
+    static Path tmp;
+
+    static final String CONFIG = """
+            name: tiny
+            simulate:
+              distributions: [brain-t2-3T-16ch, knee-pd-3T-15ch, knee-pdfs-3T-15ch]
+              train_volumes: 1
+              validation_volumes: 1
+              test_volumes: 1
+              slices: 2
+              matrix: 48
+              seed: 3
+            training_sets:
+              - {name: brain, components: [brain-t2-3T-16ch]}
+              - {name: knee, components: [knee-pd-3T-15ch]}
+              - {name: brain+knee, components: [brain-t2-3T-16ch, knee-pd-3T-15ch], weights: uniform, slices_per_epoch: 2}
+            test_sets: [brain-t2-3T-16ch, knee-pd-3T-15ch, knee-pdfs-3T-15ch]
+            models:
+              - {model: unet, chans: 4, pools: 2}
+            recipe: {lr: 0.003, epochs: 2, threads: 1, mask: {type: random, accelerations: [4], center_fractions: [0.08]}}
+            """;
+
+    static Path config;
+    static Path reference;
+    static Report.Built built;
+
+    @BeforeAll
+    static void runOnce() throws Exception {
+        config = tmp.resolve("tiny.yaml");
+        Files.writeString(config, CONFIG);
+        reference = tmp.resolve("reference");
+        built = new Experiment(ExperimentConfig.read(config), tmp, reference, null).run(new Experiment.Listener() {
+        });
+    }
+
+    @Test
+    void resultsHaveEveryRunCheckpointTestAndVolume() throws Exception {
+        List<String> rows = Files.readAllLines(reference.resolve("results.csv"));
+        assertThat(rows.get(0)).isEqualTo(Evaluator.HEADER);
+        // 3 runs x 2 checkpoints x 3 test sets x 1 volume x (2 ssim slices + psnr + nmse), plus the baseline's 3 x 4
+        assertThat(rows).hasSize(1 + 3 * 2 * 3 * 4 + 3 * 4);
+        assertThat(rows.stream().filter(r -> r.startsWith("zero-filled,")).count()).isEqualTo(12);
+        assertThat(Files.readAllLines(reference.resolve("runs.csv"))).hasSize(4);
+    }
+
+    @Test
+    void everyAnalysisAndFigureIsProducedAndReferenced() throws Exception {
+        for (String t : List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix", "baseline")) {
+            assertThat(reference.resolve("analyses").resolve(t + ".csv")).exists();
+        }
+        String html = Files.readString(built.html());
+        for (String f : List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix")) {
+            assertThat(reference.resolve("figures").resolve(f + ".png")).exists();
+            assertThat(html).contains("alt=\"" + f + "\" src=\"data:image/png;base64,");
+        }
+        assertThat(html).doesNotContain("src=\"http").contains("Reconstructions");
+        assertThat(reference.resolve("panels").resolve("knee-pdfs-3T-15ch.png")).exists();
+        assertThat(built.findings()).anyMatch(f -> f.contains("zero-filling"));
+        // the mixture of two distributions gives the P vs Q table one row per side
+        assertThat(Files.readAllLines(reference.resolve("analyses").resolve("p_vs_q.csv"))).hasSize(3);
+        // the report command rebuilds the same tables from results.csv alone
+        String before = Files.readString(reference.resolve("analyses").resolve("robustness.csv"));
+        assertThat(CliTestSupport.run("report", reference.toString()).code()).isZero();
+        assertThat(Files.readString(reference.resolve("analyses").resolve("robustness.csv"))).isEqualTo(before);
+    }
+
+    @Test
+    void anInterruptedStudyResumesWithoutRedoingFinishedRunsAndGivesTheSameTables() throws Exception {
+        Path dir = tmp.resolve("interrupted");
+        List<String> phases = new ArrayList<>();
+        Experiment.Listener killer = new Experiment.Listener() {
+            @Override
+            public void phase(String name, long total, String unit) {
+                phases.add(name);
+                if (name.startsWith("train 2/3")) throw new IllegalStateException("killed");
+            }
+        };
+        assertThatThrownBy(() -> new Experiment(ExperimentConfig.read(config), tmp, dir, null).run(killer)).hasMessage("killed");
+        phases.clear();
+        Experiment.Listener record = new Experiment.Listener() {
+            @Override
+            public void phase(String name, long total, String unit) {
+                phases.add(name);
+            }
+        };
+        new Experiment(ExperimentConfig.read(config), tmp, dir, null).run(record);
+        assertThat(phases).noneMatch(p -> p.startsWith("simulate") || p.startsWith("train 1/3") || p.startsWith("evaluate 1/3"));
+        assertThat(phases).anyMatch(p -> p.startsWith("train 2/3"));
+        for (String t : List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix", "baseline")) {
+            assertThat(Files.readString(dir.resolve("analyses").resolve(t + ".csv"))).as(t)
+                    .isEqualTo(Files.readString(reference.resolve("analyses").resolve(t + ".csv")));
+        }
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndBadConfigsFailClearly() throws Exception {
+        CliTestSupport.Result r = CliTestSupport.run("experiment", config.toString(), "--dry-run", "--out", tmp.resolve("dry").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 run(s), 3 test set(s)").contains("brain+knee__unet-c4-p2__m0d0").contains("estimated");
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, CONFIG.replace("test_sets:", "tests_sets:"));
+        CliTestSupport.Result b = CliTestSupport.run("experiment", bad.toString(), "--dry-run");
+        assertThat(b.code()).isEqualTo(2);
+        assertThat(b.err()).contains("unknown key 'tests_sets'");
+        Files.writeString(bad, CONFIG.replace("components: [knee-pd-3T-15ch]}", "components: [knee-xx]}"));
+        CliTestSupport.Result u = CliTestSupport.run("experiment", bad.toString(), "--dry-run");
+        assertThat(u.code()).isEqualTo(2);
+        assertThat(u.err()).contains("unknown distribution 'knee-xx'");
+        CliTestSupport.Result again = CliTestSupport.run("experiment", config.toString(), "--out", reference.toString());
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("--resume");
+    }
+}

@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.write(cfgFile, in.readAllBytes());
         }
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
-        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, spec.commandLine().getOut());
+        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, spec.commandLine().getOut());
     }
 
     static void deleteTree(Path dir) {

@@ -35,6 +35,9 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--data-root", paramLabel = "DIR", description = "Where the files named by the catalogs are (for real data).")
     Path dataRoot;
 
+    @Option(names = "--no-probe", description = "With --dry-run: skip the timing probe (no time estimate).")
+    boolean noProbe;
+
     @Spec
     CommandSpec spec;
 
@@ -43,21 +46,30 @@ final class ExperimentCommand implements Callable<Integer> {
         ExperimentConfig cfg = ExperimentConfig.read(config);
         Path dir = out != null ? out : Path.of("experiments", cfg.name());
         Path base = config.toAbsolutePath().getParent();
-        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, spec.commandLine().getOut());
+        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, !noProbe, spec.commandLine().getOut());
     }
 
-    static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, PrintWriter out) {
+    static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, boolean probe,
+                             PrintWriter out) {
         Experiment exp = new Experiment(cfg, base, dir, dataRoot);
         if (dryRun) {
-            Experiment.Plan p = exp.plan(true);
+            Experiment.Plan p = exp.plan(probe);
             out.printf(Locale.ROOT, "experiment %s: %d run(s), %d test set(s)%s%n", cfg.name(), p.runs().size(), p.testVolumes().size(),
                     p.dataReady() ? "" : " (data not simulated yet: sizes from the simulate block)");
             for (Experiment.RunPlan r : p.runs()) {
                 out.printf(Locale.ROOT, "  run %-50s %6d slices/epoch x %d epochs%n", r.run(), p.slicesPerEpoch().get(r.set().name()), r.spec().epochs());
             }
             for (Map.Entry<String, Integer> t : p.testVolumes().entrySet()) out.printf(Locale.ROOT, "  test %-30s %d volume(s)%n", t.getKey(), t.getValue());
-            out.printf(Locale.ROOT, "training steps %d, evaluated slices %d; probe %.1f ms/step; estimated %s%n", p.trainSteps(), p.evalSlices(),
-                    p.secondsPerStep() * 1000, ProgressBar.formatSeconds(p.estimatedSeconds()));
+            if (p.filesChecked() > 0) {
+                out.printf(Locale.ROOT, "data files: %d of %d found%s%n", p.filesChecked() - p.filesMissing(), p.filesChecked(),
+                        p.filesMissing() == 0 ? "" : " (give --data-root to where the catalogs' files are before running)");
+            }
+            if (probe) {
+                out.printf(Locale.ROOT, "training steps %d, evaluated slices %d; probe %.1f ms/step; estimated %s%n", p.trainSteps(),
+                        p.evalSlices(), p.secondsPerStep() * 1000, ProgressBar.formatSeconds(p.estimatedSeconds()));
+            } else {
+                out.printf(Locale.ROOT, "training steps %d, evaluated slices %d%n", p.trainSteps(), p.evalSlices());
+            }
             return 0;
         }
         if (Files.exists(dir.resolve("experiment.yaml")) && !resume) {

@@ -76,7 +76,8 @@ public final class Experiment {
 
     /** The grid and what it will cost. */
     public record Plan(List<RunPlan> runs, Map<String, Long> slicesPerEpoch, Map<String, Integer> testVolumes,
-                       long trainSteps, long evalSlices, double secondsPerStep, double estimatedSeconds, boolean dataReady) {
+                       long trainSteps, long evalSlices, double secondsPerStep, double estimatedSeconds, boolean dataReady,
+                       int filesChecked, int filesMissing) {
     }
 
     private final ExperimentConfig cfg;
@@ -212,6 +213,10 @@ public final class Experiment {
         AtomicFiles.writeString(done, "ok\n");
     }
 
+    private boolean normalizeOutput() {
+        return Boolean.TRUE.equals(cfg.normalizeOutput());
+    }
+
     private static int orDefault(Integer v, int d) {
         return v == null ? d : v;
     }
@@ -262,15 +267,19 @@ public final class Experiment {
         long steps = 0, evalSlices = 0;
         int epochs = runs.get(0).spec().epochs();
         int h = 0, w = 0;
+        int missing = 0, checked = 0;
         if (ready) {
             Map<String, List<CatalogEntry>> trainEntries = new LinkedHashMap<>();
+            Path root = dataRoot() == null ? null : Path.of(dataRoot());
+            Set<CatalogEntry> seen = new LinkedHashSet<>();
             for (RunPlan r : runs) {
-                TrainRun.Prepared p = TrainRun.prepare(r.spec());
+                org.robustmri.data.Mixture mixture = TrainRun.mixture(r.spec());
                 long slices = 0;
-                for (int n : p.train().realisedCounts(1).values()) slices += n;
+                for (int n : mixture.plan(1).sliceCounts().values()) slices += n;
                 perEpoch.put(r.set().name(), slices);
-                for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
-                trainEntries.put(r.run(), p.trainEntries());
+                steps += (long) Math.ceil(slices / (double) r.spec().batchSize()) * r.spec().epochs();
+                trainEntries.put(r.run(), mixture.entries());
+                seen.addAll(mixture.entries());
             }
             Catalog test = readCatalogs(testCatalogs());
             for (String t : cfg.testSets()) {
@@ -278,13 +287,18 @@ public final class Experiment {
                 if (sel.isEmpty()) throw new DataException("test set '" + t + "' selects no volumes from " + testCatalogs());
                 for (List<CatalogEntry> tr : trainEntries.values()) Leakage.check(tr, sel);
                 testVolumes.put(t, sel.size());
+                seen.addAll(sel);
                 long sl = 0;
                 for (CatalogEntry e : sel) sl += e.slices();
                 evalSlices += sl * epochs * runs.size() + sl;
                 if (h == 0) {
-                    h = Integer.parseInt(sel.get(0).get(Catalog.RECON_X));
-                    w = Integer.parseInt(sel.get(0).get(Catalog.RECON_Y));
+                    h = (int) Double.parseDouble(sel.get(0).get(Catalog.RECON_X));
+                    w = (int) Double.parseDouble(sel.get(0).get(Catalog.RECON_Y));
                 }
+            }
+            for (CatalogEntry e : seen) {
+                checked++;
+                if (e.locate(root).isEmpty()) missing++;
             }
         } else {
             int m = orDefault(cfg.simulate().matrix(), 64);
@@ -308,7 +322,7 @@ public final class Experiment {
             est += 0.1 * s.distributions().size() * orDefault(s.slices(), 8)
                     * (orDefault(s.trainVolumes(), 6) + orDefault(s.validationVolumes(), 1) + orDefault(s.testVolumes(), 2));
         }
-        return new Plan(runs, perEpoch, testVolumes, steps, evalSlices, sps, est, ready);
+        return new Plan(runs, perEpoch, testVolumes, steps, evalSlices, sps, est, ready, checked, missing);
     }
 
     private static Catalog readCatalogs(List<String> paths) {
@@ -387,7 +401,7 @@ public final class Experiment {
                 for (RunEvaluation.TestSet s : sets) for (CatalogEntry e : s.entries()) slices += e.slices();
                 l.phase(String.format(Locale.ROOT, "evaluate %d/%d %s", k, runs.size(), r.run()),
                         slices * rd.checkpointEpochs().size(), "slices");
-                RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, false, evalDir, r.set().name(), s -> l.step(""));
+                RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, normalizeOutput(), evalDir, r.set().name(), s -> l.step(""));
                 l.endPhase();
             }
             infos.add(new RunInfo(r.run(), r.set().name(), new LinkedHashSet<>(r.set().components()), r.model().label(),
@@ -428,7 +442,7 @@ public final class Experiment {
             vols.put(t.getKey(), v);
         }
         l.phase("evaluate zero-filled baseline", slices, "slices");
-        try (Evaluator ev = new Evaluator(results, false)) {
+        try (Evaluator ev = new Evaluator(results, normalizeOutput())) {
             Evaluator.ModelKey key = new Evaluator.ModelKey(Report.ZERO_FILLED, Report.ZERO_FILLED, "none", 0);
             ReconstructionModel zf = new ZeroFilledModel();
             for (Map.Entry<String, List<Evaluator.TestVolume>> e : vols.entrySet()) {

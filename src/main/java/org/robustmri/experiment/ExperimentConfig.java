@@ -33,7 +33,8 @@ public record ExperimentConfig(
         Recipe recipe,
         Seeds seeds,
         List<String> analyses,
-        Integer panelSlices) {
+        Integer panelSlices,
+        Boolean normalizeOutput) {
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -62,18 +62,8 @@ public final class TrainRun {
         Loss.parse(s.loss());
         ModelSpec modelSpec = modelSpec(s);
         MaskFunction mask = MaskFunction.fromName(s.mask().type(), s.mask().accelerations(), s.mask().centerFractions());
-        List<Catalog> cats = new ArrayList<>();
-        for (String c : s.catalogs()) cats.add(Catalog.read(Path.of(c)));
-        Catalog catalog = cats.size() == 1 ? cats.get(0) : Catalog.concat(cats, String.join("+", s.catalogs()));
-        Mixture.Builder mb = Mixture.builder().seed(s.dataSeed());
-        for (Map.Entry<String, JsonNode> e : s.train().entrySet()) {
-            Distribution d = Distribution.fromNode(e.getValue(), e.getKey());
-            mb.add(e.getKey(), d, catalog);
-        }
-        mb.weights(weights(s.weights()));
-        if (s.dataFraction() != null) mb.dataFraction(Mixture.parseFraction(s.dataFraction()));
-        if (s.slicesPerEpoch() != null) mb.slicesPerEpoch(s.slicesPerEpoch());
-        Mixture mixture = mb.build();
+        Catalog catalog = catalog(s.catalogs());
+        Mixture mixture = mixture(s, catalog);
         List<CatalogEntry> trainEntries = new ArrayList<>(new LinkedHashSet<>(mixture.entries()));
         List<CatalogEntry> valEntries = List.of();
         if (s.validation() != null) {
@@ -107,6 +97,32 @@ public final class TrainRun {
         }
         return new Prepared(s, modelSpec, mask, mixture, trainEntries, valEntries, train, val,
                 manifestHash(trainEntries, valEntries));
+    }
+
+    static Catalog catalog(List<String> paths) {
+        List<Catalog> cats = new ArrayList<>();
+        for (String c : paths) cats.add(Catalog.read(Path.of(c)));
+        return cats.size() == 1 ? cats.get(0) : Catalog.concat(cats, String.join("+", paths));
+    }
+
+    /** The training mixture of a spec, from its catalogs alone (no data file is opened). */
+    public static Mixture mixture(TrainSpec spec) {
+        TrainSpec s = spec.withDefaults();
+        if (s.catalogs().isEmpty()) throw new IllegalArgumentException("no catalogs given (catalogs: [...] or --catalog)");
+        if (s.train().isEmpty()) throw new IllegalArgumentException("no training distribution given (train: {name: [filters]} or --train)");
+        return mixture(s, catalog(s.catalogs()));
+    }
+
+    private static Mixture mixture(TrainSpec s, Catalog catalog) {
+        Mixture.Builder mb = Mixture.builder().seed(s.dataSeed());
+        for (Map.Entry<String, JsonNode> e : s.train().entrySet()) {
+            Distribution d = Distribution.fromNode(e.getValue(), e.getKey());
+            mb.add(e.getKey(), d, catalog);
+        }
+        mb.weights(weights(s.weights()));
+        if (s.dataFraction() != null) mb.dataFraction(Mixture.parseFraction(s.dataFraction()));
+        if (s.slicesPerEpoch() != null) mb.slicesPerEpoch(s.slicesPerEpoch());
+        return mb.build();
     }
 
     static Mixture.Weights weights(JsonNode w) {

@@ -1,0 +1,37 @@
+package org.robustmri.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.cli.CliTestSupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every shipped config (the paper's setups on its split CSVs, and their simulated counterparts) validates. */
+class ShippedConfigsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyShippedConfigPassesDryRun() throws Exception {
+        List<Path> configs;
+        try (Stream<Path> s = Stream.concat(Files.list(Path.of("configs", "paper")), Files.list(Path.of("configs", "sim")))) {
+            configs = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(configs).hasSizeGreaterThanOrEqualTo(7);
+        for (Path c : configs) {
+            CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe",
+                    "--out", tmp.resolve(c.getFileName().toString()).toString());
+            assertThat(r.code()).as(c + ": " + r.err()).isZero();
+            assertThat(r.out()).contains("run(s)").contains("training steps");
+            if (c.startsWith(Path.of("configs", "paper"))) {
+                // the paper's CSVs name the authors' files: the plan says how many were found under the data root
+                assertThat(r.out()).contains("data files: 0 of");
+            }
+        }
+    }
+}

@@ -97,8 +97,10 @@ final class Panels {
     }
 
     /** Two rows: images (window [0, volume max]) and |image - target| x 4 (the target's cell left blank). */
-    static BufferedImage grid(List<String> names, List<float[]> images, float[] target, int h, int w, float max, String title) {
+    static BufferedImage grid(List<String> names, List<float[]> images, float[] target, int h0, int w0, float max, String title) {
         int n = images.size();
+        int zoom = Math.max(1, (int) Math.ceil(150.0 / w0)); // small simulated matrices are enlarged (nearest neighbour)
+        int h = h0 * zoom, w = w0 * zoom;
         BufferedImage img = new BufferedImage(n * w, 2 * (h + LABEL) + LABEL, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -109,11 +111,13 @@ final class Panels {
         g.drawString(title, 3, 12);
         for (int i = 0; i < n; i++) {
             float[] a = images.get(i);
-            paint(img, a, i * w, LABEL + LABEL, h, w, max, 1f, false, null);
+            paint(img, a, i * w, LABEL + LABEL, h0, w0, zoom, max, 1f, false, null);
             g.setColor(Color.YELLOW);
+            g.setClip(i * w, 0, w - 2, img.getHeight());
             g.drawString(names.get(i), i * w + 3, LABEL + 12);
+            g.setClip(null);
             if (i > 0) {
-                paint(img, a, i * w, 2 * LABEL + h + LABEL, h, w, max, 4f, true, target);
+                paint(img, a, i * w, 2 * LABEL + h + LABEL, h0, w0, zoom, max, 4f, true, target);
                 g.setColor(Color.ORANGE);
                 g.drawString("|error| x4", i * w + 3, 2 * LABEL + h + 12);
             }
@@ -122,10 +126,12 @@ final class Panels {
         return img;
     }
 
-    private static void paint(BufferedImage img, float[] a, int x0, int y0, int h, int w, float max, float gain, boolean error, float[] target) {
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float v = error ? Math.abs(a[y * w + x] - target[y * w + x]) : a[y * w + x];
+    private static void paint(BufferedImage img, float[] a, int x0, int y0, int h, int w, int zoom, float max, float gain,
+                              boolean error, float[] target) {
+        for (int y = 0; y < h * zoom; y++) {
+            for (int x = 0; x < w * zoom; x++) {
+                int i = (y / zoom) * w + x / zoom;
+                float v = error ? Math.abs(a[i] - target[i]) : a[i];
                 int c = (int) Math.max(0, Math.min(255, 255f * gain * v / max));
                 img.setRGB(x0 + x, y0 + y, (c << 16) | (c << 8) | c);
             }

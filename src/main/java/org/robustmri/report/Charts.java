@@ -64,15 +64,19 @@ public final class Charts {
     public static byte[] diversity(Analyses a) {
         CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mixture minus best single-distribution model")
                 .xAxisTitle("test set").yAxisTitle("SSIM difference").build();
-        Map<String, List<String>> byMix = new TreeMap<>();
-        Map<String, List<Double>> vals = new TreeMap<>();
+        // every series must cover the same categories: one value per test set, 0 where a mixture has none
+        List<String> tests = a.testSets();
+        Map<String, double[]> byMix = new TreeMap<>();
         for (List<String> r : a.diversity().rows()) {
-            String key = r.get(2) + " (" + r.get(1) + ")";
-            byMix.computeIfAbsent(key, k -> new ArrayList<>()).add(r.get(0));
-            vals.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get(6)));
+            double[] v = byMix.computeIfAbsent(r.get(2), k -> new double[tests.size()]);
+            v[tests.indexOf(r.get(0))] = Double.parseDouble(r.get(6));
         }
         if (byMix.isEmpty()) return null;
-        byMix.forEach((k, groups) -> c.addSeries(k, groups, vals.get(k)));
+        byMix.forEach((k, v) -> {
+            List<Double> vals = new ArrayList<>();
+            for (double d : v) vals.add(d);
+            c.addSeries(k, tests, vals);
+        });
         c.getStyler().setXAxisLabelRotation(20);
         return png(c);
     }

@@ -1,0 +1,33 @@
+package org.robustmri.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.cli.CliTestSupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The smoke version of the main job, end to end through the CLI. */
+class DemoQuickTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void quickDemoBuildsTheReport() throws Exception {
+        Path dir = tmp.resolve("demo-quick");
+        CliTestSupport.Result r = CliTestSupport.run("demo", "--quick", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Findings:").contains("report: ");
+        assertThat(dir.resolve("report.html")).exists();
+        assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(4);
+        assertThat(Files.readString(dir.resolve("analyses").resolve("diversity.csv"))).contains("held-out").contains("in-distribution");
+        // a second call continues the finished study: nothing is trained again, same tables
+        String matrix = Files.readString(dir.resolve("analyses").resolve("matrix.csv"));
+        long mtime = Files.getLastModifiedTime(dir.resolve("runs").resolve("brain-t2-3T-16ch__unet-c4-p2__m0d0").resolve("checkpoints").resolve("last.safetensors")).toMillis();
+        assertThat(CliTestSupport.run("demo", "--quick", "--out", dir.toString()).code()).isZero();
+        assertThat(Files.readString(dir.resolve("analyses").resolve("matrix.csv"))).isEqualTo(matrix);
+        assertThat(Files.getLastModifiedTime(dir.resolve("runs").resolve("brain-t2-3T-16ch__unet-c4-p2__m0d0").resolve("checkpoints").resolve("last.safetensors")).toMillis()).isEqualTo(mtime);
+    }
+}

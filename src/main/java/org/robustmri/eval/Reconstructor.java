@@ -41,10 +41,12 @@ public final class Reconstructor {
         int plane = crop[0] * crop[1];
         float[] out = new float[slices * plane];
         model.train(false);
+        org.bytedeco.pytorch.Device device = model.parameters().device();
         for (int i = 0; i < slices; i++) {
             int s = start + i;
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 Tensor input = ZeroFill.slice(f, s, sampling, crop[0], crop[1]).reshape(1, 1, crop[0], crop[1]);
+                if (!device.is_cpu()) input = input.to(device, input.scalar_type());
                 float[] img = Tensors.toFloats(model.forward(input));
                 System.arraycopy(img, 0, out, i * plane, plane);
             }

@@ -27,6 +27,22 @@ public final class Parameters {
         return t;
     }
 
+    /** Moves every parameter to {@code device} (a no-op when they are there already). */
+    public void moveTo(org.bytedeco.pytorch.Device device) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.device().equals(device)) continue;
+            Tensor moved = t.detach().to(device, t.scalar_type()).set_requires_grad(true);
+            moved.retainReference();
+            e.setValue(moved);
+        }
+    }
+
+    /** The device of the parameters (the CPU for a model without any). */
+    public org.bytedeco.pytorch.Device device() {
+        return tensors.isEmpty() ? org.robustmri.tensor.Torch.cpu() : tensors.values().iterator().next().device();
+    }
+
     public Map<String, Tensor> asMap() {
         return Collections.unmodifiableMap(tensors);
     }

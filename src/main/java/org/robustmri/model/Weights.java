@@ -32,6 +32,7 @@ public final class Weights {
         }
         ReconstructionModel m = ModelRegistry.create(spec, 0);
         copyInto(m, c.tensors(), file);
+        m.parameters().moveTo(org.robustmri.tensor.Torch.bestDevice());
         return m;
     }
 

@@ -62,6 +62,8 @@ public final class Trainer {
         int perEpoch = train.batchesInEpoch(1);
         if (perEpoch < 1) throw new DataException("training set is empty: " + train.describe());
         OneCycleSchedule schedule = config.schedule(totalSteps);
+        model.parameters().moveTo(Torch.bestDevice()); // a CUDA device when libtorch reports one
+        org.bytedeco.pytorch.Device device = model.parameters().device();
         Adam adam = Adam.standard(model.parameters());
         Progress progress = new Progress(0, 0, 0);
         if (Files.exists(dir.progress())) {
@@ -87,9 +89,9 @@ public final class Trainer {
                 double lr = schedule.lr(step);
                 double loss;
                 try (PointerScope scope = new PointerScope()) {
-                    Tensor x = Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width());
-                    Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width());
-                    Tensor range = Tensors.fromFloats(b.dataRange(), b.size());
+                    Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
+                    Tensor y = onDevice(Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()), device);
+                    Tensor range = onDevice(Tensors.fromFloats(b.dataRange(), b.size()), device);
                     Adam.zeroGrad(model.parameters());
                     Tensor l = config.loss().compute(model.forward(x), y, range);
                     loss = l.item_double();
@@ -129,8 +131,8 @@ public final class Trainer {
         while (it.hasNext()) {
             Batch b = it.next();
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                Tensor x = Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width());
-                Tensor out = model.forward(x).to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
+                Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), model.parameters().device());
+                Tensor out = model.forward(x).cpu().to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
                 Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width())
                         .to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
                 Tensor range = Tensors.fromFloats(b.dataRange(), b.size()).to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
@@ -143,6 +145,10 @@ public final class Trainer {
         }
         model.train(true);
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    static Tensor onDevice(Tensor t, org.bytedeco.pytorch.Device device) {
+        return device.is_cpu() ? t : t.to(device, t.scalar_type());
     }
 
     private void saveEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.robustmri.TestFiles;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,21 +16,13 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    static CliTestSupport.Result run(String... args) {
+        return CliTestSupport.run(args);
     }
 
     @Test
     void maskPrintsBitsAndLowFrequencies() {
-        Result r = run("mask", "--type", "equispaced", "--accelerations", "4", "--center-fractions", "0.08",
+        CliTestSupport.Result r = run("mask", "--type", "equispaced", "--accelerations", "4", "--center-fractions", "0.08",
                 "--width", "368", "--seed-from", "file1000001.h5");
         assertThat(r.code()).isZero();
         String[] lines = r.out().trim().split("\n");
@@ -43,7 +32,7 @@ class CliTest {
         assertThat(lines[0]).startsWith("0001000100010001");
         assertThat(lines[0].substring(170, 199)).isEqualTo("1".repeat(29));
         assertThat(lines[1]).isEqualTo("num_low_frequencies=29");
-        Result seeded = run("mask", "--type", "random", "--accelerations", "8", "--center-fractions", "0.04",
+        CliTestSupport.Result seeded = run("mask", "--type", "random", "--accelerations", "8", "--center-fractions", "0.04",
                 "--width", "320", "--seed", "42");
         assertThat(seeded.code()).isZero();
         assertThat(seeded.out()).contains("num_low_frequencies=13");
@@ -53,7 +42,7 @@ class CliTest {
     void maskUsageErrorsExitTwo() {
         assertThat(run("mask", "--type", "equispaced", "--accelerations", "4", "--center-fractions", "0.08",
                 "--width", "368").code()).isEqualTo(2); // no seed
-        Result r = run("mask", "--type", "spiral", "--accelerations", "4", "--center-fractions", "0.08",
+        CliTestSupport.Result r = run("mask", "--type", "spiral", "--accelerations", "4", "--center-fractions", "0.08",
                 "--width", "368", "--seed", "1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown mask type 'spiral'");
@@ -63,7 +52,7 @@ class CliTest {
 
     @Test
     void infoPrintsHeaderAndPaddingAsJson() throws IOException {
-        Result r = run("info", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--json");
+        CliTestSupport.Result r = run("info", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--json");
         assertThat(r.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.at("/kspace/coils").asInt()).isEqualTo(16);
@@ -76,10 +65,10 @@ class CliTest {
     @Test
     void zerofillThenMetricsAgreeAcrossTheDirectory() throws IOException {
         Path out = tmp.resolve("zf");
-        Result z = run("zerofill", TestFiles.REAL_KSPACE.toString(), "--out", out.toString());
+        CliTestSupport.Result z = run("zerofill", TestFiles.REAL_KSPACE.toString(), "--out", out.toString());
         assertThat(z.code()).as(z.err()).isZero();
         assertThat(Files.exists(out.resolve("provenance.json"))).isTrue();
-        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString(), "--json");
+        CliTestSupport.Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString(), "--json");
         assertThat(m.code()).as(m.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(m.out());
         assertThat(j.get("volumes")).hasSize(5);
@@ -95,7 +84,7 @@ class CliTest {
         Path out = tmp.resolve("zf");
         assertThat(run("zerofill", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_32ch.h5").toString(), "--out",
                 out.resolve("pulseq_phantom_32ch.h5").toString()).code()).isZero();
-        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString());
+        CliTestSupport.Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString());
         assertThat(m.code()).isEqualTo(1);
         assertThat(m.err()).contains("volumes missing on one side").contains("pulseq_invivo_brain_16ch.h5");
     }
@@ -104,7 +93,7 @@ class CliTest {
     void metricsRefusesAShapeMismatch() {
         Path recon = tmp.resolve("pulseq_phantom_16ch.h5");
         org.robustmri.io.FastMriWriter.writeReconstruction(recon, new float[64 * 64], 1, 64, 64, null);
-        Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(),
+        CliTestSupport.Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(),
                 "--recon", recon.toString());
         assertThat(m.code()).isEqualTo(1);
         assertThat(m.err()).contains("pulseq_phantom_16ch.h5").contains("shape [1, 64, 64]");
@@ -126,7 +115,7 @@ class CliTest {
         };
         for (String[] c : cases) {
             Path outDir = Files.createDirectories(tmp.resolve("out-" + c[1]));
-            Result r = run("zerofill", c[0], "--out", outDir.resolve("r.h5").toString());
+            CliTestSupport.Result r = run("zerofill", c[0], "--out", outDir.resolve("r.h5").toString());
             assertThat(r.code()).as(c[1]).isEqualTo(1);
             assertThat(r.err()).as(c[1]).startsWith("error: ").contains(c[1]).contains(c[2]);
             assertThat(r.err().trim().lines().count()).as(c[1]).isEqualTo(1);
@@ -134,7 +123,7 @@ class CliTest {
                 assertThat(files.toList()).as(c[1] + " leaves no output").isEmpty();
             }
         }
-        Result info = run("info", TestFiles.FIXTURES.resolve("kspace_rank2.h5").toString());
+        CliTestSupport.Result info = run("info", TestFiles.FIXTURES.resolve("kspace_rank2.h5").toString());
         assertThat(info.code()).isEqualTo(1);
     }
 

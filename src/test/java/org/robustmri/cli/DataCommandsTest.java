@@ -26,7 +26,7 @@ class DataCommandsTest {
         for (Path p : TestFiles.realKspaceFiles()) Files.copy(p, data.resolve(p.getFileName()));
         Files.writeString(data.resolve("broken.h5"), "junk");
         Path out = tmp.resolve("catalog.csv");
-        CliTest.Result r = CliTest.run("catalog", data.toString(), "--out", out.toString(), "--threads", "2");
+        CliTestSupport.Result r = CliTestSupport.run("catalog", data.toString(), "--out", out.toString(), "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("catalogued 5 volume(s), 5 slice(s) from 6 file(s)").contains("files/s").contains("1 failed");
         assertThat(r.err()).contains("skipped " + data.resolve("broken.h5")).contains("1 file(s) could not be read");
@@ -37,29 +37,29 @@ class DataCommandsTest {
         assertThat(tmp.resolve("catalog.csv.provenance.json")).isRegularFile();
 
         Files.delete(data.resolve("broken.h5"));
-        assertThat(CliTest.run("catalog", data.toString(), "--out", out.toString()).code()).isZero();
+        assertThat(CliTestSupport.run("catalog", data.toString(), "--out", out.toString()).code()).isZero();
         assertThat(tmp.resolve("catalog_errors.csv")).doesNotExist(); // no stale errors from the earlier run
     }
 
     @Test
     void catalogErrorsAndUsage() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        CliTest.Result none = CliTest.run("catalog", empty.toString(), "--out", tmp.resolve("c.csv").toString());
+        CliTestSupport.Result none = CliTestSupport.run("catalog", empty.toString(), "--out", tmp.resolve("c.csv").toString());
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err().trim()).isEqualTo("error: " + empty + ": no .h5 files");
         Files.writeString(empty.resolve("bad.h5"), "junk");
-        CliTest.Result allBad = CliTest.run("catalog", empty.toString(), "--out", tmp.resolve("c.csv").toString());
+        CliTestSupport.Result allBad = CliTestSupport.run("catalog", empty.toString(), "--out", tmp.resolve("c.csv").toString());
         assertThat(allBad.code()).isEqualTo(1);
         assertThat(allBad.err()).contains("none of the 1 .h5 file(s) could be read").contains("bad.h5");
         assertThat(tmp.resolve("c.csv")).doesNotExist();
-        assertThat(CliTest.run("catalog", "--out", tmp.resolve("c.csv").toString()).code()).isEqualTo(2);
-        assertThat(CliTest.run("catalog", empty.toString(), "--out", "x.csv", "--threads", "0").code()).isEqualTo(2);
-        assertThat(CliTest.run("catalog", tmp.resolve("nowhere").toString(), "--out", "x.csv").code()).isEqualTo(1);
+        assertThat(CliTestSupport.run("catalog", "--out", tmp.resolve("c.csv").toString()).code()).isEqualTo(2);
+        assertThat(CliTestSupport.run("catalog", empty.toString(), "--out", "x.csv", "--threads", "0").code()).isEqualTo(2);
+        assertThat(CliTestSupport.run("catalog", tmp.resolve("nowhere").toString(), "--out", "x.csv").code()).isEqualTo(1);
     }
 
     @Test
     void selectPrintsVolumesSlicesAndCountsOfTheConfigsTrainAttr() {
-        CliTest.Result r = CliTest.run("select", "--catalog", TRAIN, "--distribution", PD_CONFIG);
+        CliTestSupport.Result r = CliTestSupport.run("select", "--catalog", TRAIN, "--distribution", PD_CONFIG);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("selected: 165 volume(s), 165 row(s), 5969 slice(s)")
                 .contains("train_attr (3 filter(s))")
@@ -67,7 +67,7 @@ class DataCommandsTest {
                 .containsPattern("\\n\\s+Biograph_mMR\\s+49\\s+1856")
                 .containsPattern("\\n\\s+2.89362\\s+105\\s+3937")
                 .contains("receiverChannels:").contains("datasetName:");
-        CliTest.Result test = CliTest.run("select", "--catalog", SPLITS.resolve("fastmri_sliced/test/testset.csv").toString(),
+        CliTestSupport.Result test = CliTestSupport.run("select", "--catalog", SPLITS.resolve("fastmri_sliced/test/testset.csv").toString(),
                 "--distribution", PD_CONFIG, "--key", "test_attr", "--list");
         assertThat(test.out()).contains("selected: 104 volume(s), 104 row(s), 2152 slice(s)").contains("[0, 14)");
     }
@@ -76,10 +76,10 @@ class DataCommandsTest {
     void selectWritesTheSelectionAndChecksFilesUnderADataRoot() throws IOException {
         Path spec = Files.writeString(tmp.resolve("spec.yaml"), "- {protocolName: CORPD_FBK, systemFieldStrength_T: {min: 2.5}}\n");
         Path out = tmp.resolve("sel.csv");
-        CliTest.Result r = CliTest.run("select", "--catalog", TRAIN, "--distribution", spec.toString(), "--out", out.toString());
+        CliTestSupport.Result r = CliTestSupport.run("select", "--catalog", TRAIN, "--distribution", spec.toString(), "--out", out.toString());
         assertThat(r.code()).isZero();
         assertThat(Catalog.read(out).size()).isEqualTo(105);
-        CliTest.Result missing = CliTest.run("select", "--catalog", TRAIN, "--distribution", spec.toString(),
+        CliTestSupport.Result missing = CliTestSupport.run("select", "--catalog", TRAIN, "--distribution", spec.toString(),
                 "--data-root", tmp.toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.out()).contains("selected: 105 volume(s)");
@@ -90,19 +90,19 @@ class DataCommandsTest {
     @Test
     void selectUsageAndDataErrors() throws IOException {
         Path unknownKey = Files.writeString(tmp.resolve("k.yaml"), "- {scanner: Skyra}\n");
-        CliTest.Result r = CliTest.run("select", "--catalog", TRAIN, "--distribution", unknownKey.toString());
+        CliTestSupport.Result r = CliTestSupport.run("select", "--catalog", TRAIN, "--distribution", unknownKey.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("'scanner'").contains("known columns:").contains("protocolName");
-        CliTest.Result noCatalog = CliTest.run("select", "--catalog", tmp.resolve("none.csv").toString(), "--distribution", unknownKey.toString());
+        CliTestSupport.Result noCatalog = CliTestSupport.run("select", "--catalog", tmp.resolve("none.csv").toString(), "--distribution", unknownKey.toString());
         assertThat(noCatalog.code()).isEqualTo(1);
         assertThat(noCatalog.err()).contains("none.csv: no such file");
         Path badCsv = Files.writeString(tmp.resolve("bad.csv"), "filename,end_slice\na.h5,many\n");
-        CliTest.Result bad = CliTest.run("select", "--catalog", badCsv.toString(), "--distribution", unknownKey.toString());
+        CliTestSupport.Result bad = CliTestSupport.run("select", "--catalog", badCsv.toString(), "--distribution", unknownKey.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("bad.csv: line 2");
-        assertThat(CliTest.run("select", "--catalog", TRAIN).code()).isEqualTo(2);
+        assertThat(CliTestSupport.run("select", "--catalog", TRAIN).code()).isEqualTo(2);
         Path nothing = Files.writeString(tmp.resolve("n.yaml"), "- {protocolName: NOPE}\n");
-        CliTest.Result empty = CliTest.run("select", "--catalog", TRAIN, "--distribution", nothing.toString());
+        CliTestSupport.Result empty = CliTestSupport.run("select", "--catalog", TRAIN, "--distribution", nothing.toString());
         assertThat(empty.code()).isZero();
         assertThat(empty.out()).contains("selected: 0 volume(s)");
         assertThat(empty.err()).contains("warning: filter 1 {protocolName: NOPE} selects nothing");

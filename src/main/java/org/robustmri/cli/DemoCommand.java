@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         "trains a small U-Net on 5 single distributions, their mixture (at single-set size and as the union) and a P+Q pair,",
         "evaluates all on all (2 held out), and builds the report. Re-running continues where it stopped."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "A smoke version of about a minute.")
+    @Option(names = "--quick", description = "A smoke version of about ten seconds.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Experiment directory (default: experiments/demo or experiments/demo-quick).")

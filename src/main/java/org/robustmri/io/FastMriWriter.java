@@ -52,15 +52,6 @@ public final class FastMriWriter {
 
     /** Writes a multi-coil volume: k-space, RSS target, header XML and fastMRI's root attributes. */
     public static void writeVolume(Path out, Volume v) {
-        float[][][][][] k = new float[v.slices()][v.coils()][v.height()][v.width()][2];
-        int p = 0;
-        for (int s = 0; s < v.slices(); s++)
-            for (int c = 0; c < v.coils(); c++)
-                for (int y = 0; y < v.height(); y++)
-                    for (int x = 0; x < v.width(); x++) {
-                        k[s][c][y][x][0] = v.kspace()[p++];
-                        k[s][c][y][x][1] = v.kspace()[p++];
-                    }
         float[][][] target = reshape3(v.target(), v.slices(), v.targetHeight(), v.targetWidth());
         double max = Double.NEGATIVE_INFINITY;
         double sumSq = 0;
@@ -73,7 +64,8 @@ public final class FastMriWriter {
         AtomicFiles.write(out, tmp -> {
             try (WritableHdfFile f = open(tmp)) {
                 f.putDataset(FastMriFile.HEADER, v.header().toXml());
-                WritableDataset ks = f.putDataset(FastMriFile.KSPACE, k);
+                // jhdf lays out the dataset; its bytes are replaced below with one positional write
+                WritableDataset ks = f.putDataset(FastMriFile.KSPACE, zeroPlaceholder(v));
                 ks.putAttribute("layout", KspaceLayout.TRAILING_PAIR_VALUE);
                 f.putDataset(FastMriFile.TARGET_RSS, target);
                 f.putAttribute("acquisition", v.acquisition());
@@ -83,7 +75,51 @@ public final class FastMriWriter {
                 f.putAttribute(KspaceLayout.ATTRIBUTE, KspaceLayout.TRAILING_PAIR_VALUE);
                 putAttributes(f, v.extraAttributes());
             }
+            writeKspaceBytes(tmp, v.kspace());
         });
+    }
+
+    /**
+     * A (slices, coils, H, W, 2) array of zeros whose rows are all one shared array: jhdf needs the nested shape
+     * to lay out the dataset, not a copy of the data (building one costs more than the simulation).
+     */
+    private static float[][][][][] zeroPlaceholder(Volume v) {
+        float[][] row = new float[v.width()][2];
+        float[][][] plane = new float[v.height()][][];
+        java.util.Arrays.fill(plane, row);
+        float[][][][] coils = new float[v.coils()][][][];
+        java.util.Arrays.fill(coils, plane);
+        float[][][][][] all = new float[v.slices()][][][][];
+        java.util.Arrays.fill(all, coils);
+        return all;
+    }
+
+    /** Writes the interleaved k-space over the contiguous {@code kspace} dataset of a file jhdf just wrote. */
+    private static void writeKspaceBytes(Path file, float[] kspace) throws java.io.IOException {
+        long address;
+        long bytes = (long) kspace.length * 4;
+        try (HdfFile f = new HdfFile(file)) {
+            if (!(f.getDatasetByPath(FastMriFile.KSPACE) instanceof io.jhdf.api.dataset.ContiguousDataset cd)) {
+                throw new java.io.IOException("jhdf did not write 'kspace' as a contiguous dataset");
+            }
+            if (cd.getSizeInBytes() != bytes) {
+                throw new java.io.IOException("'kspace' holds " + cd.getSizeInBytes() + " bytes, expected " + bytes);
+            }
+            address = cd.getDataAddress();
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect((int) Math.min(bytes, 1 << 24)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            long pos = address;
+            int i = 0;
+            while (i < kspace.length) {
+                buf.clear();
+                int n = Math.min(kspace.length - i, buf.capacity() / 4);
+                buf.asFloatBuffer().put(kspace, i, n);
+                buf.limit(n * 4);
+                while (buf.hasRemaining()) pos += ch.write(buf, pos);
+                i += n;
+            }
+        }
     }
 
     /** A jhdf writer whose many small writes are coalesced (see {@link BufferedWriteChannel}). */

@@ -48,14 +48,25 @@ public record IsmrmrdHeader(
         return peCenter >= 0 && peMaximum >= 0 && encodedY > 0;
     }
 
-    public static IsmrmrdHeader parse(String xml) {
-        Document doc;
+    /** One parser per thread: creating the factory costs more than parsing a header (catalogs parse thousands). */
+    private static final ThreadLocal<javax.xml.parsers.DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
+            return f.newDocumentBuilder();
+        } catch (javax.xml.parsers.ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    public static IsmrmrdHeader parse(String xml) {
+        Document doc;
+        try {
+            javax.xml.parsers.DocumentBuilder builder = BUILDER.get();
+            builder.reset();
+            doc = builder.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new DataException("ismrmrd_header is not valid XML: " + e.getMessage(), e);
         }

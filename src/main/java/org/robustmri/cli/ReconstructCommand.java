@@ -2,7 +2,6 @@ package org.robustmri.cli;
 
 import org.robustmri.eval.Reconstructor;
 import org.robustmri.io.DataException;
-import org.robustmri.io.FastMriFile;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ModelRegistry;
@@ -52,12 +51,7 @@ final class ReconstructCommand implements Callable<Integer> {
         List<Path> inputs = Files.isDirectory(input) ? ZerofillCommand.listH5(input) : List.of(input);
         if (!Files.isDirectory(input) && !Files.isRegularFile(input)) throw new DataException(input, "no such file or directory");
         if (inputs.isEmpty()) throw new DataException(input, "no .h5 files");
-        long slices = 0;
-        for (Path p : inputs) {
-            try (FastMriFile f = FastMriFile.open(p)) {
-                slices += f.kspace().slices();
-            }
-        }
+        long slices = ZerofillCommand.totalSlices(inputs);
         List<String> written = new ArrayList<>();
         try (ProgressBar bar = new ProgressBar("reconstruct", slices, "slices")) {
             for (Path p : inputs) {

@@ -53,12 +53,7 @@ final class ZerofillCommand implements Callable<Integer> {
         } else {
             throw new DataException(input, "no such file or directory");
         }
-        long slices = 0;
-        for (Path[] j : jobs) {
-            try (FastMriFile f = FastMriFile.open(j[0])) {
-                slices += f.kspace().slices();
-            }
-        }
+        long slices = totalSlices(jobs.stream().map(j -> j[0]).toList());
         List<Path> written = new ArrayList<>();
         try (ProgressBar bar = new ProgressBar("zerofill", slices, "slices")) {
             for (Path[] j : jobs) {
@@ -76,6 +71,17 @@ final class ZerofillCommand implements Callable<Integer> {
                 .write(outDir.resolve(provName));
         spec.commandLine().getOut().println("wrote " + written.size() + " reconstruction file(s) to " + outDir);
         return 0;
+    }
+
+    /** Slices of all inputs (opens each header, so a bad file fails before any output is written). */
+    static long totalSlices(List<Path> files) {
+        long slices = 0;
+        for (Path p : files) {
+            try (FastMriFile f = FastMriFile.open(p)) {
+                slices += f.kspace().slices();
+            }
+        }
+        return slices;
     }
 
     static List<Path> listH5(Path dir) {

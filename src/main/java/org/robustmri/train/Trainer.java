@@ -13,13 +13,13 @@ import org.robustmri.model.Safetensors;
 import org.robustmri.model.Weights;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,33 +84,16 @@ public final class Trainer {
             int n = 0;
             List<String> logRows = new ArrayList<>();
             try (BatchIterator it = train.epoch(epoch)) {
-            while (it.hasNext()) {
-                Batch b = it.next();
-                double lr = schedule.lr(step);
-                double loss;
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
-                    Tensor y = onDevice(Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()), device);
-                    Tensor range = onDevice(Tensors.fromFloats(b.dataRange(), b.size()), device);
-                    Adam.zeroGrad(model.parameters());
-                    Tensor l = config.loss().compute(model.forward(x), y, range);
-                    loss = l.item_double();
-                    if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "loss became %s at epoch %d step %d (volume %s); last good checkpoint: %s",
-                                loss, epoch, step, b.volume(),
-                                epoch > 1 ? dir.checkpoint(epoch - 1) : "none (first epoch)"));
-                    }
-                    l.backward();
-                    GradientClipping.clip(model.parameters(), config.gradClip());
-                    adam.step(model.parameters(), lr);
+                while (it.hasNext()) {
+                    Batch batch = it.next();
+                    double lr = schedule.lr(step);
+                    double loss = step(batch, epoch, step, lr, adam, device);
+                    logRows.add(String.format(Locale.ROOT, "%d,%d,%.8g,%.8g,", step, epoch, loss, lr));
+                    lossSum += loss;
+                    n++;
+                    listener.onStep(epoch, step, loss, lr);
+                    step++;
                 }
-                logRows.add(String.format(Locale.ROOT, "%d,%d,%.8g,%.8g,", step, epoch, loss, lr));
-                lossSum += loss;
-                n++;
-                listener.onStep(epoch, step, loss, lr);
-                step++;
-            }
             }
             double val = validation == null ? Double.NaN : validate(epoch);
             logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
@@ -122,26 +105,47 @@ public final class Trainer {
         return progress;
     }
 
+    /** One optimisation step: forward, loss, backward, clipping, Adam; returns the loss. */
+    private double step(Batch b, int epoch, long step, double lr, Adam adam, org.bytedeco.pytorch.Device device) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
+            Tensor y = onDevice(Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()), device);
+            Tensor range = onDevice(Tensors.fromFloats(b.dataRange(), b.size()), device);
+            Adam.zeroGrad(model.parameters());
+            Tensor l = config.loss().compute(model.forward(x), y, range);
+            double loss = l.item_double();
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException(String.format(Locale.ROOT,
+                        "loss became %s at epoch %d step %d (volume %s); last good checkpoint: %s",
+                        loss, epoch, step, b.volume(), epoch > 1 ? dir.checkpoint(epoch - 1) : "none (first epoch)"));
+            }
+            l.backward();
+            GradientClipping.clip(model.parameters(), config.gradClip());
+            adam.step(model.parameters(), lr);
+            return loss;
+        }
+    }
+
     /** Mean SSIM over all validation slices (the paper's per-slice aggregation). */
     private double validate(int epoch) {
         model.train(false);
         double sum = 0;
         int count = 0;
+        org.bytedeco.pytorch.Device device = model.parameters().device();
         try (BatchIterator it = validation.epoch(0)) {
-        while (it.hasNext()) {
-            Batch b = it.next();
-            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), model.parameters().device());
-                Tensor out = model.forward(x).cpu().to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
-                Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width())
-                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
-                Tensor range = Tensors.fromFloats(b.dataRange(), b.size()).to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
-                double[] perSlice = Tensors.toDoubles(Ssim.map(out, y, range.reshape(-1, 1, 1, 1)).mean(new long[]{1, 2, 3}, false,
-                        new org.bytedeco.pytorch.ScalarTypeOptional()));
-                for (double s : perSlice) sum += s;
-                count += perSlice.length;
+            while (it.hasNext()) {
+                Batch b = it.next();
+                try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                    Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
+                    Tensor out = model.forward(x).cpu().to(torch.ScalarType.Double);
+                    Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()).to(torch.ScalarType.Double);
+                    Tensor range = Tensors.fromFloats(b.dataRange(), b.size()).to(torch.ScalarType.Double);
+                    double[] perSlice = Tensors.toDoubles(Ssim.map(out, y, range.reshape(-1, 1, 1, 1))
+                            .mean(new long[]{1, 2, 3}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+                    for (double v : perSlice) sum += v;
+                    count += perSlice.length;
+                }
             }
-        }
         }
         model.train(true);
         return count == 0 ? Double.NaN : sum / count;

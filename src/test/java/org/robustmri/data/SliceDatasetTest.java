@@ -245,6 +245,16 @@ class SliceDatasetTest {
         }).isInstanceOf(DataException.class).hasMessageContaining("vol_b.h5").hasMessageContaining("boom at slice 1");
         assertThat(seen).containsExactly("vol_a.h5#0", "vol_a.h5#1", "vol_a.h5#2", "vol_a.h5#3", "vol_a.h5#4", "vol_b.h5#0");
         assertThat(loader.hasNext()).isFalse(); // closed after the failure
+        // the pool has terminated; its worker threads finish exiting a moment later
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("robustmri-prefetch-")) {
+                try {
+                    t.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("robustmri-prefetch-") && t.isAlive());
 
         // a data problem found while reading (a catalog range beyond the file) names the file

@@ -103,31 +103,7 @@ final class BenchCommand {
             org.robustmri.model.ModelSpec ms = chans != null ? org.robustmri.model.ModelRegistry.custom("unet", chans, pools)
                     : org.robustmri.model.ModelRegistry.spec(model);
             org.robustmri.model.ReconstructionModel m = org.robustmri.model.ModelRegistry.create(ms, 0);
-            org.robustmri.train.Adam adam = org.robustmri.train.Adam.standard(m.parameters());
-            java.util.Random r = new java.util.Random(0);
-            float[] x = new float[size * size], y = new float[size * size];
-            float max = 0;
-            for (int i = 0; i < x.length; i++) {
-                x[i] = r.nextFloat();
-                y[i] = r.nextFloat();
-                max = Math.max(max, y[i]);
-            }
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < steps + 2; i++) {
-                long t0 = System.nanoTime();
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor xt = org.robustmri.tensor.Tensors.fromFloats(x, 1, 1, size, size);
-                    Tensor yt = org.robustmri.tensor.Tensors.fromFloats(y, 1, 1, size, size);
-                    Tensor range = org.robustmri.tensor.Tensors.fromFloats(new float[]{max}, 1);
-                    org.robustmri.train.Adam.zeroGrad(m.parameters());
-                    Tensor loss = org.robustmri.train.Loss.SSIM.compute(m.forward(xt), yt, range);
-                    loss.backward();
-                    org.robustmri.train.GradientClipping.clip(m.parameters(), 1.0);
-                    adam.step(m.parameters(), 1e-3);
-                }
-                if (i >= 2) times.add((System.nanoTime() - t0) / 1e6);
-            }
-            times.sort(null);
+            List<Double> times = org.robustmri.train.StepTimer.millis(m, size, size, 1, 2, steps);
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "java-libtorch: %s %dx%d: step ms median %.1f best %.1f over %d (%d threads); peak RSS %.0f MiB%n",
                     ms.name(), size, size, times.get(times.size() / 2), times.get(0), times.size(), threads, peakRssMiB());

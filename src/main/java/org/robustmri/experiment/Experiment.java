@@ -3,8 +3,6 @@ package org.robustmri.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 import org.robustmri.data.Catalog;
 import org.robustmri.data.CatalogEntry;
 import org.robustmri.data.CatalogScanner;
@@ -24,10 +22,7 @@ import org.robustmri.report.Report;
 import org.robustmri.report.RunInfo;
 import org.robustmri.sim.DistributionLibrary;
 import org.robustmri.sim.SimulationRun;
-import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
-import org.robustmri.train.Adam;
-import org.robustmri.train.Loss;
 import org.robustmri.train.RunDirectory;
 import org.robustmri.train.TrainListener;
 import org.robustmri.train.TrainRun;
@@ -337,23 +332,8 @@ public final class Experiment {
         if (spec.threads() > 0) Torch.setThreads(spec.threads());
         ModelSpec ms = TrainRun.modelSpec(spec);
         ReconstructionModel m = ModelRegistry.create(ms, 0);
-        Adam adam = Adam.standard(m.parameters());
-        float[] x = new float[h * w];
-        java.util.Random r = new java.util.Random(0);
-        for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            long t0 = System.nanoTime();
-            try (PointerScope scope = new PointerScope()) {
-                Tensor xt = Tensors.fromFloats(x, 1, 1, h, w);
-                Adam.zeroGrad(m.parameters());
-                Tensor loss = Loss.SSIM.compute(m.forward(xt), xt, Tensors.fromFloats(new float[]{1f}, 1));
-                loss.backward();
-                adam.step(m.parameters(), 1e-3);
-            }
-            if (i > 0) best = Math.min(best, System.nanoTime() - t0);
-        }
-        return best / 1e9 * spec.batchSize();
+        double bestMs = org.robustmri.train.StepTimer.millis(m, h, w, 1, 1, 3).get(0);
+        return bestMs / 1e3 * spec.batchSize();
     }
 
     // ---------------------------------------------------------------------------------------------- run

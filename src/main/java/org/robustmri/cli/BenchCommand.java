@@ -2,10 +2,17 @@ package org.robustmri.cli;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.robustmri.data.ZeroFill;
+import org.robustmri.data.MaskPolicy;
+import org.robustmri.data.VolumeInfo;
+import org.robustmri.data.ZeroFilledImageTransform;
+import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.mask.MaskFunction;
+import org.robustmri.model.ModelRegistry;
+import org.robustmri.model.ModelSpec;
+import org.robustmri.model.ReconstructionModel;
 import org.robustmri.tensor.Torch;
+import org.robustmri.train.StepTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,13 +59,13 @@ final class BenchCommand {
             for (int r = 0; r <= repeats; r++) { // run 0 warms up the JIT and libtorch
                 try (FastMriFile f = FastMriFile.open(file)) {
                     long t0 = System.nanoTime();
-                    ZeroFill.Sampling sampling = ZeroFill.samplingFor(f, mf);
-                    int[] crop = ZeroFill.cropSize(f);
+                    MultiCoilMri physics = MultiCoilMri.of(MaskPolicy.forFile(f, mf).withoutPadding());
+                    int[] crop = VolumeInfo.cropSize(f);
                     n = f.kspace().slices();
                     checksum = 0;
                     for (int s = 0; s < n; s++) {
                         try (PointerScope scope = new PointerScope()) {
-                            Tensor img = ZeroFill.slice(f, s, sampling, crop[0], crop[1]);
+                            Tensor img = ZeroFilledImageTransform.zeroFilled(f, s, physics, crop[0], crop[1]);
                             checksum += img.select(0, crop[0] / 2).select(0, crop[1] / 2).item_double();
                         }
                     }
@@ -74,9 +81,11 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "train-step", description = "Training step time (forward, 1-SSIM loss, backward, clipping, Adam) of a U-Net at a given image size.")
+    @Command(name = "train-step", description = {"Training step time (forward, 1-SSIM loss, backward, clipping, Adam) of any model,",
+            "through the training path (the model's own transform on a file of random k-space, equispaced 4x/0.08 masks)."})
     static final class TrainStep implements Callable<Integer> {
-        @Option(names = "--model", defaultValue = "unet-small", description = "Registered model name (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--model", defaultValue = "unet-small", description = {"Registered name, family, or NAME:key=value,...",
+                "e.g. varnet-small, unet:chans=8,pools=3, varnet:cascades=2,chans=4 (default: ${DEFAULT-VALUE})."})
         String model;
 
         @Option(names = "--chans", description = "Custom U-Net base channels (with --pools) instead of --model.")
@@ -85,8 +94,17 @@ final class BenchCommand {
         @Option(names = "--pools", defaultValue = "4")
         int pools;
 
-        @Option(names = "--size", defaultValue = "320")
+        @Option(names = "--size", defaultValue = "320", description = "Reconstruction size (square) (default: ${DEFAULT-VALUE}).")
         int size;
+
+        @Option(names = "--coils", defaultValue = "1", description = "Receiver coils of the k-space (default: ${DEFAULT-VALUE}).")
+        int coils;
+
+        @Option(names = "--kspace", paramLabel = "HxW", description = "k-space size (readout x phase encode); default the reconstruction size.")
+        String kspace;
+
+        @Option(names = "--batch", defaultValue = "1")
+        int batch;
 
         @Option(names = "--steps", defaultValue = "20")
         int steps;
@@ -100,13 +118,23 @@ final class BenchCommand {
         @Override
         public Integer call() {
             Torch.setThreads(threads);
-            org.robustmri.model.ModelSpec ms = chans != null ? org.robustmri.model.ModelRegistry.custom("unet", chans, pools)
-                    : org.robustmri.model.ModelRegistry.spec(model);
-            org.robustmri.model.ReconstructionModel m = org.robustmri.model.ModelRegistry.create(ms, 0);
-            List<Double> times = org.robustmri.train.StepTimer.millis(m, size, size, 1, 2, steps);
+            ModelSpec ms = chans != null ? ModelRegistry.resolve("unet", java.util.Map.of("chans", chans, "pools", pools))
+                    : ModelRegistry.parse(model);
+            ReconstructionModel m = ModelRegistry.create(ms, 0);
+            m.parameters().moveTo(Torch.bestDevice());
+            int kh = size, kw = size;
+            if (kspace != null) {
+                String[] hw = kspace.toLowerCase(Locale.ROOT).split("x");
+                if (hw.length != 2) throw new Main.UsageException("--kspace takes HxW, got '" + kspace + "'");
+                kh = Integer.parseInt(hw[0].trim());
+                kw = Integer.parseInt(hw[1].trim());
+            }
+            int h = Math.min(size, kh), w = Math.min(size, kw);
+            StepTimer.Shape shape = new StepTimer.Shape(coils, kh, kw, h, w);
+            List<Double> times = StepTimer.millis(m, shape, batch, 2, steps);
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "java-libtorch: %s %dx%d: step ms median %.1f best %.1f over %d (%d threads); peak RSS %.0f MiB%n",
-                    ms.name(), size, size, times.get(times.size() / 2), times.get(0), times.size(), threads, peakRssMiB());
+                    "java-libtorch: %s coils=%d kspace %dx%d image %dx%d batch %d: step ms median %.1f best %.1f over %d (%d threads); peak RSS %.0f MiB%n",
+                    ms.name(), coils, kh, kw, h, w, batch, times.get(times.size() / 2), times.get(0), times.size(), threads, peakRssMiB());
             return 0;
         }
     }
@@ -131,7 +159,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Torch.setThreads(threads);
-            org.robustmri.model.ReconstructionModel m = org.robustmri.model.ModelRegistry.create(org.robustmri.model.ModelRegistry.spec(model), 0);
+            ReconstructionModel m = ModelRegistry.create(ModelRegistry.parse(model), 0);
+            m.parameters().moveTo(Torch.bestDevice());
             MaskFunction mf = MaskFunction.fromName("equispaced", List.of(4.0), List.of(0.08));
             List<Double> rates = new ArrayList<>();
             Path tmp = Files.createTempDirectory("robustmri-bench-eval");

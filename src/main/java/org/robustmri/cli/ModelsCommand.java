@@ -1,5 +1,6 @@
 package org.robustmri.cli;
 
+import org.robustmri.model.ModelFamily;
 import org.robustmri.model.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "models", description = "Lists every registered model with its exact parameter count.")
+@Command(name = "models", description = "Lists every registered model with its exact parameter count, and the families with their parameters.")
 final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -20,7 +21,15 @@ final class ModelsCommand implements Callable<Integer> {
         for (ModelRegistry.Entry e : ModelRegistry.entries()) {
             out.printf(Locale.ROOT, "%-14s %,14d  %s%n", e.spec().name(), e.parameterCount(), e.spec());
         }
-        out.println("custom sizes: train --model unet --chans C --pools P");
+        out.println();
+        out.println("families and their parameters (custom sizes: --model FAMILY --model-param KEY=VALUE, or FAMILY:key=value,...):");
+        for (ModelFamily f : ModelRegistry.families()) {
+            out.println("  " + f.name());
+            for (ModelFamily.Param p : f.params()) {
+                out.printf(Locale.ROOT, "    %-11s default %-5s %s%n", p.name(), p.defaultValue(),
+                        p.help() + (p.choices().isEmpty() ? "" : " " + p.choices()));
+            }
+        }
         return 0;
     }
 }

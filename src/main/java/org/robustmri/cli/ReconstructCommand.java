@@ -27,7 +27,7 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "A checkpoint (.safetensors) written by train, or PyTorch weights with --arch.")
     Path checkpoint;
 
-    @Option(names = "--arch", paramLabel = "NAME", description = "Architecture for weights without robustmri metadata, e.g. unet-small.")
+    @Option(names = "--arch", paramLabel = "NAME", description = {"Architecture of the weights: needed for weights without robustmri metadata (e.g. saved from PyTorch),", "checked against the metadata otherwise. A registered name (unet-small, varnet-small) or NAME:key=value,..."})
     String arch;
 
     @Parameters(paramLabel = "IN.h5|DIR")
@@ -45,7 +45,7 @@ final class ReconstructCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isRegularFile(checkpoint)) throw new DataException(checkpoint, "no such checkpoint");
-        ModelSpec fallback = arch == null ? null : ModelRegistry.spec(arch);
+        ModelSpec fallback = arch == null ? null : ModelRegistry.parse(arch);
         ReconstructionModel model = Weights.loadModel(checkpoint, fallback);
         MaskFunction mf = mask.create();
         List<Path> inputs = Files.isDirectory(input) ? ZerofillCommand.listH5(input) : List.of(input);

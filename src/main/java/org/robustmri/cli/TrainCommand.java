@@ -41,9 +41,10 @@ final class TrainCommand implements Callable<Integer> {
         Path resume;
     }
 
-    @Option(names = "--model", description = "Registered model (see 'models') or 'unet' with --chans/--pools.") String model;
+    @Option(names = "--model", description = "Registered model (see 'models') or a family (unet, varnet) with --chans/--pools/--model-param.") String model;
     @Option(names = "--chans") Integer chans;
     @Option(names = "--pools") Integer pools;
+    @Option(names = "--model-param", paramLabel = "KEY=VALUE", description = "A model parameter (repeatable), e.g. cascades=4, sens_chans=4, num_low=mask.") List<String> modelParams;
     @Option(names = "--lr") Double lr;
     @Option(names = "--epochs") Integer epochs;
     @Option(names = "--batch-size", description = "Slices per batch, all from one volume.") Integer batchSize;
@@ -82,8 +83,7 @@ final class TrainCommand implements Callable<Integer> {
             if (Files.exists(dir.resolve("state").resolve("progress.json"))) {
                 throw new Main.UsageException(dir + " already holds a run; use --resume " + dir);
             }
-            base = config == null ? new TrainSpec(null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null) : TrainSpec.read(config);
+            base = config == null ? TrainSpec.empty() : TrainSpec.read(config);
         }
         TrainSpec spec = base.override(overrides()).withDefaults();
         var err = System.err;
@@ -121,6 +121,15 @@ final class TrainCommand implements Callable<Integer> {
         m.put("model", model);
         m.put("chans", chans);
         m.put("pools", pools);
+        if (modelParams != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            for (String kv : modelParams) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new Main.UsageException("--model-param takes KEY=VALUE, got '" + kv + "'");
+                p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+            m.put("model_params", p);
+        }
         m.put("lr", lr);
         m.put("epochs", epochs);
         m.put("batch_size", batchSize);

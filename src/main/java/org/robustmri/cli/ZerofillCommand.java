@@ -1,6 +1,7 @@
 package org.robustmri.cli;
 
-import org.robustmri.data.ZeroFill;
+import org.robustmri.eval.Reconstructor;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.io.Provenance;
@@ -57,7 +58,7 @@ final class ZerofillCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         try (ProgressBar bar = new ProgressBar("zerofill", slices, "slices")) {
             for (Path[] j : jobs) {
-                ZeroFill.writeFile(j[0], j[1], maskFunction, s -> bar.step());
+                Reconstructor.writeFile(new ZeroFilled(), j[0], j[1], maskFunction, s -> bar.step());
                 written.add(j[1]);
             }
         }
@@ -65,7 +66,7 @@ final class ZerofillCommand implements Callable<Integer> {
         new Provenance("zerofill")
                 .put("mask", maskFunction == null ? "none" : maskFunction.spec().toString())
                 .put("mask_seed", "numpy RandomState(tuple(map(ord, file_name)))")
-                .put("method", "zero-filled RSS: mask*k+0.0 with header padding, ifft2c, centre crop to target size, |.|, RSS over coils")
+                .put("method", "zero-filled RSS as the U-Net input (UnetDataTransform): mask*k+0.0 without header padding, ifft2c, centre crop to target size, |.|, RSS over coils")
                 .inputs(jobs.stream().map(j -> j[0]).toList())
                 .put("outputs", written.stream().map(p -> p.getFileName().toString()).toList())
                 .write(outDir.resolve(provName));

@@ -2,6 +2,8 @@ package org.robustmri.data;
 
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
+import org.robustmri.io.IsmrmrdHeader;
+import org.robustmri.kspace.Sampling;
 import org.robustmri.mask.Mask1D;
 import org.robustmri.mask.MaskFunction;
 
@@ -12,11 +14,11 @@ import org.robustmri.mask.MaskFunction;
  *       from a seed derived from (run seed, epoch, sample index): different across samples and epochs,
  *       identical when the run is repeated with the same seed, whatever the number of prefetch threads.</li>
  *   <li>{@link #test}: fastMRI's test-time mask seeded from the file name ({@link MaskFunction#maskForFile}),
- *       the same for every slice of a volume, exactly as {@link ZeroFill#samplingFor}.</li>
+ *       the same for every slice of a volume ({@link #forFile}).</li>
  *   <li>{@link #none}: fully sampled.</li>
  * </ul>
- * Files that carry their own {@code mask} dataset (already undersampled test files) always use it. Columns outside
- * the header's encoding limits are zeroed (fastMRI's padding).
+ * Files that carry their own {@code mask} dataset (already undersampled test files) always use it. Every sampling
+ * carries the header's acquisition window; whether it is applied is the model's transform's choice.
  */
 public final class MaskPolicy {
     private enum Kind { NONE, TRAINING, TEST }
@@ -58,14 +60,13 @@ public final class MaskPolicy {
     }
 
     /** The sampling for one sample of a volume. */
-    public ZeroFill.Sampling sampling(FastMriFile f, VolumeInfo v, int epoch, long sampleIndex) {
-        if (kind != Kind.TRAINING) return ZeroFill.samplingFor(f, function);
-        if (f.has(FastMriFile.MASK)) return ZeroFill.samplingFor(f, function); // the file's own mask
+    public Sampling sampling(FastMriFile f, VolumeInfo v, int epoch, long sampleIndex) {
+        if (kind != Kind.TRAINING || f.has(FastMriFile.MASK)) return forFile(f, function);
         int width = v.kspaceWidth();
         long seed = sampleSeed(epoch, sampleIndex);
         Mask1D m = function.maskForTraining(width, seed);
         if (m.width() != width) throw new DataException(f.path(), "mask width " + m.width() + " != k-space width " + width);
-        return new ZeroFill.Sampling(m.toFloats(), v.padLeft(), v.padRight(),
+        return Sampling.columns(m.toFloats(), v.padLeft(), v.padRight(),
                 function.spec() + " training seed=" + Long.toUnsignedString(seed), m.numLowFrequencies());
     }
 
@@ -76,5 +77,31 @@ public final class MaskPolicy {
             case TEST -> "test-time " + function.spec() + " seeded from file names";
             case TRAINING -> "training " + function.spec() + " per sample, run seed " + runSeed;
         };
+    }
+
+    /**
+     * The test-time sampling of a file: its own {@code mask} dataset when it is an already-undersampled test file,
+     * the file-name-seeded mask of {@code maskFunction} otherwise, or none when {@code maskFunction} is null; with
+     * the header's acquisition window.
+     */
+    public static Sampling forFile(FastMriFile f, MaskFunction maskFunction) {
+        int width = f.kspace().width();
+        int left = 0, right = width;
+        var header = f.header();
+        if (header.isPresent() && header.get().hasEncodingLimits()) {
+            IsmrmrdHeader h = header.get();
+            left = Math.max(0, h.paddingLeft());
+            right = Math.min(width, h.paddingRight());
+        }
+        var stored = f.mask();
+        if (stored.isPresent()) {
+            float[] m = stored.get();
+            if (m.length != width) throw new DataException(f.path(), "'mask' has " + m.length + " columns, k-space has " + width);
+            Object nlf = f.attributes().get("num_low_frequency");
+            return Sampling.columns(m, left, right, "file-mask", nlf instanceof Number n ? n.intValue() : -1);
+        }
+        if (maskFunction == null) return new Sampling(null, 1, width, left, right, "fully-sampled", width);
+        Mask1D mask = maskFunction.maskForFile(width, f.fileName());
+        return Sampling.columns(mask.toFloats(), left, right, maskFunction.spec().toString(), mask.numLowFrequencies());
     }
 }

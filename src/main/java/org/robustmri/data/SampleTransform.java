@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * Turns one slice into a training or test sample. A {@link SliceDataset} calls it on its prefetch threads, so it
  * must be thread-safe and must return plain Java data: native tensors made on a prefetch thread belong to that
- * thread's scope. Make tensors from the sample on the consuming thread (e.g. {@link ImageSample#inputTensor()}).
+ * thread's scope. The model makes tensors from a batch of samples on the consuming thread.
  *
- * <p>Image-domain models use {@link ZeroFilledImageTransform}; k-space models {@link MaskedKspaceTransform}; a new
- * model brings its own transform without touching the dataset.
+ * <p>Each model declares its transform: image-domain models {@link ZeroFilledImageTransform}, k-space models
+ * {@link MaskedKspaceTransform}; a new model brings its own without touching the dataset.
  */
 public interface SampleTransform<T> {
     T apply(SliceContext context);

@@ -1,6 +1,7 @@
 package org.robustmri.data;
 
 import org.robustmri.io.FastMriFile;
+import org.robustmri.kspace.Sampling;
 
 /**
  * Everything a {@link SampleTransform} gets for one slice: the open file, the cached volume facts, the slice
@@ -8,6 +9,6 @@ import org.robustmri.io.FastMriFile;
  *
  * @param sampleIndex position of the sample in the epoch's plan (seeds training masks)
  */
-public record SliceContext(FastMriFile file, VolumeInfo volume, int slice, ZeroFill.Sampling sampling, int epoch,
+public record SliceContext(FastMriFile file, VolumeInfo volume, int slice, Sampling sampling, int epoch,
                            long sampleIndex) {
 }

@@ -1,9 +1,7 @@
 package org.robustmri.data;
 
-import org.robustmri.eval.FileEvaluation;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
-import org.robustmri.io.IsmrmrdHeader;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -35,8 +33,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * batches in flight; errors in a prefetch thread are rethrown to the consumer, and closing the loader stops the
  * threads. Samples are plain Java data, identical to a sequential {@link #read}, whatever the number of threads.
  *
- * <p>Volume facts (geometry, crop size, target max) are read once per volume and cached; the target max is the
- * root attribute {@code max} when present, else computed once from the target volume.
+ * <p>Volume facts ({@link VolumeInfo}: geometry, crop size, data range) are read once per volume and cached.
  */
 public final class SliceDataset<T> {
     /** One slice: the volume's index in {@link #volumes()} and the slice index within the file. */
@@ -218,41 +215,11 @@ public final class SliceDataset<T> {
         synchronized (locks[volume]) {
             v = infos.get(volume);
             if (v == null) {
-                v = inspect(volume, f);
+                v = VolumeInfo.inspect(volume, entries.get(volume), f);
                 infos.set(volume, v);
             }
             return v;
         }
-    }
-
-    private VolumeInfo inspect(int volume, FastMriFile f) {
-        CatalogEntry e = entries.get(volume);
-        FastMriFile.KspaceGeometry g = f.kspace();
-        if (e.endSlice() > g.slices()) {
-            throw new DataException(f.path(), "catalog slice range [" + e.startSlice() + ", " + e.endSlice()
-                    + ") exceeds the file's " + g.slices() + " slices");
-        }
-        String targetKey = f.has(FastMriFile.TARGET_RSS) || f.has(FastMriFile.TARGET_ESC) ? FileEvaluation.targetKey(f) : null;
-        int[] crop = ZeroFill.cropSize(f);
-        double max = Double.NaN;
-        if (targetKey != null) {
-            max = f.numberAttribute("max").orElse(Double.NaN);
-            if (Double.isNaN(max)) {
-                float[] t = f.readFloatVolume(targetKey);
-                double m = Double.NEGATIVE_INFINITY;
-                for (float x : t) if (x > m) m = x;
-                max = m;
-            }
-        }
-        int left = 0, right = g.width();
-        var header = f.header();
-        if (header.isPresent() && header.get().hasEncodingLimits()) {
-            IsmrmrdHeader h = header.get();
-            left = Math.max(0, h.paddingLeft());
-            right = Math.min(g.width(), h.paddingRight());
-        }
-        return new VolumeInfo(volume, e, files.get(volume), g.slices(), g.coils(), g.height(), g.width(), crop[0], crop[1],
-                targetKey, max, left, right);
     }
 
     // ------------------------------------------------------------------------------------------------ plans
@@ -336,7 +303,7 @@ public final class SliceDataset<T> {
 
     private T read(FastMriFile f, SliceRef ref, int epoch, long sampleIndex) {
         VolumeInfo v = info(ref.volume(), f);
-        ZeroFill.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
+        org.robustmri.kspace.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
         return transform.apply(new SliceContext(f, v, ref.slice(), sampling, epoch, sampleIndex));
     }
 

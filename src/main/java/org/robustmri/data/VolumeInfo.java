@@ -1,22 +1,26 @@
 package org.robustmri.data;
 
+import org.robustmri.io.DataException;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.io.IsmrmrdHeader;
+
 import java.nio.file.Path;
 
 /**
- * What a slice dataset knows about one volume, read once from its header and dataset shapes and cached.
+ * What is known about one volume before its slices are read, from its header and dataset shapes (cached by a
+ * {@link SliceDataset}).
  *
- * @param index        position of the volume in the dataset
- * @param entry        the catalog row
+ * @param index        position of the volume in its dataset (0 for a lone file)
+ * @param entry        the catalog row; null for a whole file opened directly
  * @param file         the file (after rebasing onto the data root)
  * @param fileSlices   slices of the k-space in the file
  * @param coils        receiver coils of the k-space (1 for single-coil)
  * @param kspaceHeight k-space rows (readout)
  * @param kspaceWidth  k-space columns (phase encode)
- * @param cropHeight   image height: the target's (or the header's recon size), as {@link ZeroFill#cropSize}
- * @param cropWidth    image width
+ * @param cropHeight   reconstruction height, {@link #cropSize}
+ * @param cropWidth    reconstruction width
  * @param targetKey    {@code reconstruction_rss}, {@code reconstruction_esc} or null when the file has no target
- * @param maxValue     the target volume's max: the root attribute {@code max}, else computed from the target; NaN
- *                     without a target
+ * @param maxValue     the data range, {@link FastMriFile#targetMax()}; NaN without a target
  * @param padLeft      first column inside the header's encoding limits
  * @param padRight     end (exclusive) of the columns inside the encoding limits
  */
@@ -24,20 +28,91 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
                          int kspaceWidth, int cropHeight, int cropWidth, String targetKey, double maxValue,
                          int padLeft, int padRight) {
 
+    /** The facts of an open file; {@code entry} (may be null) limits the slices. */
+    public static VolumeInfo inspect(int index, CatalogEntry entry, FastMriFile f) {
+        FastMriFile.KspaceGeometry g = f.kspace();
+        if (entry != null && entry.endSlice() > g.slices()) {
+            throw new DataException(f.path(), "catalog slice range [" + entry.startSlice() + ", " + entry.endSlice()
+                    + ") exceeds the file's " + g.slices() + " slices");
+        }
+        String targetKey = f.targetKey().orElse(null);
+        int[] crop = cropSize(f);
+        double max = targetKey == null ? Double.NaN : f.targetMax();
+        int left = 0, right = g.width();
+        var header = f.header();
+        if (header.isPresent() && header.get().hasEncodingLimits()) {
+            IsmrmrdHeader h = header.get();
+            left = Math.max(0, h.paddingLeft());
+            right = Math.min(g.width(), h.paddingRight());
+        }
+        return new VolumeInfo(index, entry, f.path(), g.slices(), g.coils(), g.height(), g.width(), crop[0], crop[1],
+                targetKey, max, left, right);
+    }
+
+    /**
+     * fastMRI's reconstruction size: the target's shape when the file has one, else the header's recon size; when
+     * the k-space is narrower than the crop, a square of the k-space width (fastMRI's FLAIR-203 rule).
+     */
+    public static int[] cropSize(FastMriFile f) {
+        int h, w;
+        var key = f.targetKey();
+        if (key.isPresent()) {
+            int[] s = f.shapeOf(key.get());
+            h = s[s.length - 2];
+            w = s[s.length - 1];
+        } else {
+            IsmrmrdHeader hd = f.header().orElseThrow(() -> new DataException(f.path(),
+                    "neither a target nor an ismrmrd_header to take the crop size from"));
+            h = hd.reconX();
+            w = hd.reconY();
+        }
+        int width = f.kspace().width();
+        if (width < w) {
+            h = width;
+            w = width;
+        }
+        if (h > f.kspace().height() || w > width || h <= 0 || w <= 0) {
+            throw new DataException(f.path(), "crop size " + h + "x" + w + " does not fit k-space "
+                    + f.kspace().height() + "x" + width);
+        }
+        return new int[]{h, w};
+    }
+
     /** The bare file name, which seeds test-time masks. */
     public String fileName() {
         return file.getFileName().toString();
     }
 
     public int startSlice() {
-        return entry.startSlice();
+        return entry == null ? 0 : entry.startSlice();
     }
 
     public int endSlice() {
-        return entry.endSlice();
+        return entry == null ? fileSlices : entry.endSlice();
     }
 
     public int slices() {
-        return entry.slices();
+        return endSlice() - startSlice();
+    }
+
+    /** The target slice, centre-cropped to the reconstruction size; null when there is no target and none is required. */
+    public float[] readTarget(FastMriFile f, int slice, boolean required) {
+        if (targetKey == null) {
+            if (required) throw new DataException(f.path(), "no target dataset ('reconstruction_rss' or 'reconstruction_esc')");
+            return null;
+        }
+        int[] shape = f.shapeOf(targetKey);
+        int th = shape[shape.length - 2], tw = shape[shape.length - 1];
+        return centerCrop(f.readFloatSlice(targetKey, slice), th, tw, cropHeight, cropWidth);
+    }
+
+    /** fastMRI's centre crop, offsets {@code (size - crop) // 2}; the same array when nothing is cropped. */
+    static float[] centerCrop(float[] img, int height, int width, int h, int w) {
+        if (h == height && w == width) return img;
+        if (h > height || w > width) throw new IllegalArgumentException("cannot crop " + height + "x" + width + " to " + h + "x" + w);
+        int top = Math.floorDiv(height - h, 2), left = Math.floorDiv(width - w, 2);
+        float[] out = new float[h * w];
+        for (int y = 0; y < h; y++) System.arraycopy(img, (top + y) * width + left, out, y * w, w);
+        return out;
     }
 }

@@ -1,6 +1,5 @@
 package org.robustmri.eval;
 
-import org.robustmri.data.ZeroFill;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
@@ -90,25 +89,24 @@ public final class Evaluator implements AutoCloseable {
         for (TestVolume tv : volumes) {
             Path file = tv.file();
             float[] targetVol;
-            float maxAll;
-            ZeroFill.Volume recon;
+            double maxAll;
+            Reconstructor.Volume recon;
             try (FastMriFile f = FastMriFile.open(file)) {
                 int end = tv.end() < 0 ? f.kspace().slices() : tv.end();
                 recon = Reconstructor.reconstruct(model, f, mask, tv.start(), end, onSlice);
-                String tk = FileEvaluation.targetKey(f);
+                String tk = f.requireTargetKey();
                 int[] shape = f.shapeOf(tk);
                 if (shape[1] != recon.height() || shape[2] != recon.width()) {
                     throw new DataException(file, "target " + tk + " is " + shape[1] + "x" + shape[2]
                             + " but the reconstruction is " + recon.height() + "x" + recon.width());
                 }
                 float[] all = f.readFloatVolume(tk);
-                maxAll = Float.NEGATIVE_INFINITY;
-                for (float x : all) maxAll = Math.max(maxAll, x);
+                maxAll = f.targetMax();
                 int plane = shape[1] * shape[2];
                 targetVol = java.util.Arrays.copyOfRange(all, tv.start() * plane, end * plane);
             }
             float[] r = normalizeOutput ? normalizeToTarget(recon.data(), targetVol, recon.height() * recon.width()) : recon.data();
-            // data range = max of the whole target volume, also when only a slice range is scored
+            // data range of the whole target volume, also when only a slice range is scored
             VolumeScore v = Metrics.score(file.getFileName().toString(), targetVol, r, recon.slices(), recon.height(),
                     recon.width(), maxAll);
             cell.volumes.add(v);

@@ -49,7 +49,7 @@ public final class FileEvaluation {
         float[] r;
         int[] shape;
         try (FastMriFile tf = FastMriFile.open(targetFile); FastMriFile rf = FastMriFile.open(reconFile)) {
-            String key = targetKey(tf);
+            String key = tf.requireTargetKey();
             shape = tf.shapeOf(key);
             if (shape.length != 3) throw new DataException(targetFile, "'" + key + "' has rank " + shape.length + ", expected 3");
             int[] rshape = rf.shapeOf(FastMriFile.RECONSTRUCTION);
@@ -63,13 +63,6 @@ public final class FileEvaluation {
         requireFinite(targetFile, t);
         requireFinite(reconFile, r);
         return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[1], shape[2]);
-    }
-
-    /** fastMRI's target: {@code reconstruction_rss} for multi-coil, else {@code reconstruction_esc}. */
-    public static String targetKey(FastMriFile f) {
-        if (f.has(FastMriFile.TARGET_RSS)) return FastMriFile.TARGET_RSS;
-        if (f.has(FastMriFile.TARGET_ESC)) return FastMriFile.TARGET_ESC;
-        throw new DataException(f.path(), "no target dataset ('reconstruction_rss' or 'reconstruction_esc')");
     }
 
     private static void requireFinite(Path file, float[] v) {

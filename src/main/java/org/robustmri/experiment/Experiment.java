@@ -10,7 +10,6 @@ import org.robustmri.data.Distribution;
 import org.robustmri.data.Leakage;
 import org.robustmri.eval.Evaluator;
 import org.robustmri.eval.RunEvaluation;
-import org.robustmri.eval.ZeroFilledModel;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 import org.robustmri.io.Provenance;
@@ -18,12 +17,14 @@ import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ModelSpec;
 import org.robustmri.model.ReconstructionModel;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.report.Report;
 import org.robustmri.report.RunInfo;
 import org.robustmri.sim.DistributionLibrary;
 import org.robustmri.sim.SimulationRun;
 import org.robustmri.tensor.Torch;
 import org.robustmri.train.RunDirectory;
+import org.robustmri.train.StepTimer;
 import org.robustmri.train.TrainListener;
 import org.robustmri.train.TrainRun;
 import org.robustmri.train.TrainSpec;
@@ -110,9 +111,7 @@ public final class Experiment {
             if (!names.add(t.name())) throw new IllegalArgumentException("duplicate training set '" + t.name() + "'");
             if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
         }
-        for (ExperimentConfig.ModelEntry m : c.models()) {
-            if (m.chans() == null && m.pools() == null) ModelRegistry.spec(m.model());
-        }
+        for (ExperimentConfig.ModelEntry m : c.models()) m.spec();
         return c;
     }
 
@@ -227,7 +226,7 @@ public final class Experiment {
             filters(c).forEach(validation::add);
         }
         boolean withValidation = !validationCatalogs().isEmpty();
-        return new TrainSpec(m.model(), m.chans(), m.pools(), r.lr(), r.epochs(), r.batchSize(), r.loss(), r.gradClip(),
+        return new TrainSpec(m.model(), null, null, m.params().isEmpty() ? null : m.params(), r.lr(), r.epochs(), r.batchSize(), r.loss(), r.gradClip(),
                 modelSeed, dataSeed, r.threads(), r.mask(), trainCatalogs(), dataRoot(), train, set.weights(),
                 set.dataFraction(), set.slicesPerEpoch(), withValidation ? validation : null,
                 withValidation ? r.validationVolumes() : null, withValidation ? validationCatalogs() : null).withDefaults();
@@ -261,7 +260,7 @@ public final class Experiment {
         Map<String, Integer> testVolumes = new LinkedHashMap<>();
         long steps = 0, evalSlices = 0;
         int epochs = runs.get(0).spec().epochs();
-        int h = 0, w = 0;
+        StepTimer.Shape shape = null;
         int missing = 0, checked = 0;
         if (ready) {
             Map<String, List<CatalogEntry>> trainEntries = new LinkedHashMap<>();
@@ -286,10 +285,7 @@ public final class Experiment {
                 long sl = 0;
                 for (CatalogEntry e : sel) sl += e.slices();
                 evalSlices += sl * epochs * runs.size() + sl;
-                if (h == 0) {
-                    h = (int) Double.parseDouble(sel.get(0).get(Catalog.RECON_X));
-                    w = (int) Double.parseDouble(sel.get(0).get(Catalog.RECON_Y));
-                }
+                if (shape == null) shape = shapeOf(sel.get(0));
             }
             for (CatalogEntry e : seen) {
                 checked++;
@@ -297,8 +293,8 @@ public final class Experiment {
             }
         } else {
             int m = orDefault(cfg.simulate().matrix(), 64);
-            h = m;
-            w = m;
+            int coils = DistributionLibrary.builtIn().resolve(cfg.simulate().distributions()).get(0).coils();
+            shape = new StepTimer.Shape(coils, 2 * m, m, m, m); // the simulator oversamples the readout 2x
             int perDist = orDefault(cfg.simulate().trainVolumes(), 6) * orDefault(cfg.simulate().slices(), 8);
             for (RunPlan r : runs) {
                 long slices = r.set().slicesPerEpoch() != null ? r.set().slicesPerEpoch() : (long) perDist * r.set().components().size();
@@ -309,7 +305,7 @@ public final class Experiment {
             for (String t : cfg.testSets()) testVolumes.put(t, orDefault(cfg.simulate().testVolumes(), 2));
             evalSlices = testSlices * cfg.testSets().size() * ((long) epochs * runs.size() + 1);
         }
-        double sps = probe ? probeSecondsPerStep(runs.get(0).spec(), h, w) : Double.NaN;
+        double sps = probe ? probeSecondsPerStep(runs.get(0).spec(), shape) : Double.NaN;
         // a forward pass costs about a third of a training step; simulation about 0.1 s per slice
         double est = sps * steps + sps / 3 * evalSlices;
         if (simulated() && !ready) {
@@ -326,13 +322,21 @@ public final class Experiment {
         return list.size() == 1 ? list.get(0) : Catalog.concat(list, String.join("+", paths));
     }
 
-    /** Seconds per training step of the first run's model at (h, w), measured over a few steps. */
-    static double probeSecondsPerStep(TrainSpec spec, int h, int w) {
+    /** The k-space and reconstruction size of a catalogued volume, for the timing probe. */
+    private static StepTimer.Shape shapeOf(CatalogEntry e) {
+        int coils = (int) Double.parseDouble(e.get(Catalog.RECEIVER_CHANNELS));
+        int kx = (int) Double.parseDouble(e.get(Catalog.ENCODE_X)), ky = (int) Double.parseDouble(e.get(Catalog.ENCODE_Y));
+        int rx = (int) Double.parseDouble(e.get(Catalog.RECON_X)), ry = (int) Double.parseDouble(e.get(Catalog.RECON_Y));
+        return new StepTimer.Shape(Math.max(1, coils), kx, ky, Math.min(rx, kx), Math.min(ry, ky));
+    }
+
+    /** Seconds per training step of a run's model on data of {@code shape}, measured over a few steps. */
+    static double probeSecondsPerStep(TrainSpec spec, StepTimer.Shape shape) {
         Torch.init();
         if (spec.threads() > 0) Torch.setThreads(spec.threads());
         ModelSpec ms = TrainRun.modelSpec(spec);
         ReconstructionModel m = ModelRegistry.create(ms, 0);
-        double bestMs = org.robustmri.train.StepTimer.millis(m, h, w, 1, 1, 3).get(0);
+        double bestMs = StepTimer.millis(m, shape, 1, 1, 3).get(0);
         return bestMs / 1e3 * spec.batchSize();
     }
 
@@ -424,7 +428,7 @@ public final class Experiment {
         l.phase("evaluate zero-filled baseline", slices, "slices");
         try (Evaluator ev = new Evaluator(results, normalizeOutput())) {
             Evaluator.ModelKey key = new Evaluator.ModelKey(Report.ZERO_FILLED, Report.ZERO_FILLED, "none", 0);
-            ReconstructionModel zf = new ZeroFilledModel();
+            ReconstructionModel zf = new ZeroFilled();
             for (Map.Entry<String, List<Evaluator.TestVolume>> e : vols.entrySet()) {
                 ev.evaluate(key, zf, e.getKey(), e.getValue(), mask, s -> l.step(""));
             }

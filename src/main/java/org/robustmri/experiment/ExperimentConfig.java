@@ -1,6 +1,10 @@
 package org.robustmri.experiment;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,10 +12,13 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.robustmri.io.DataException;
+import org.robustmri.model.ModelRegistry;
+import org.robustmri.model.ModelSpec;
 import org.robustmri.train.TrainSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,11 +59,48 @@ public record ExperimentConfig(
     public record TrainingSet(String name, List<String> components, JsonNode weights, String dataFraction, Long slicesPerEpoch) {
     }
 
-    /** A registered model name, or a family with custom sizes. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ModelEntry(String model, Integer chans, Integer pools) {
+    /**
+     * A registered model name or a family, with parameter overrides as further keys, e.g.
+     * {@code {model: unet, chans: 8, pools: 3}} or {@code {model: varnet, cascades: 4, chans: 8, sens_chans: 4}}.
+     */
+    public static final class ModelEntry {
+        private final String model;
+        private final Map<String, Object> params = new LinkedHashMap<>();
+
+        @JsonCreator
+        public ModelEntry(@JsonProperty("model") String model) {
+            this.model = model;
+        }
+
+        public ModelEntry(String model, Map<String, ?> params) {
+            this(model);
+            this.params.putAll(params);
+        }
+
+        @JsonProperty("model")
+        public String model() {
+            return model;
+        }
+
+        @JsonAnySetter
+        void set(String key, Object value) {
+            params.put(key, value);
+        }
+
+        @JsonAnyGetter
+        public Map<String, Object> params() {
+            return params;
+        }
+
+        /** The model this entry names (an unknown name or parameter is an error). */
+        public ModelSpec spec() {
+            if (model == null) throw new IllegalArgumentException("every models entry needs 'model: NAME'");
+            return ModelRegistry.resolve(model, params);
+        }
+
+        /** The name runs are labelled with: the registered name, or the family's label for custom sizes. */
         public String label() {
-            return chans == null && pools == null ? model : model + "-c" + (chans == null ? 32 : chans) + "-p" + (pools == null ? 4 : pools);
+            return spec().name();
         }
     }
 

@@ -1,19 +1,16 @@
 package org.robustmri.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.robustmri.data.Catalog;
 import org.robustmri.data.CatalogEntry;
 import org.robustmri.data.Distribution;
-import org.robustmri.data.ZeroFill;
-import org.robustmri.eval.FileEvaluation;
+import org.robustmri.eval.Reconstructor;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ReconstructionModel;
 import org.robustmri.model.Weights;
-import org.robustmri.tensor.Tensors;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.train.RunDirectory;
 import org.robustmri.train.TrainSpec;
 
@@ -51,36 +48,25 @@ final class Panels {
             models.put(r.set().name(), Weights.loadModel(rd.checkpoint(epochs.get(epochs.size() - 1)), null));
         }
         MaskFunction mask = MaskFunction.fromName(maskSpec.type(), maskSpec.accelerations(), maskSpec.centerFractions());
+        ReconstructionModel zeroFilled = new ZeroFilled();
         for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
             List<CatalogEntry> sel = Distribution.fromNode(t.getValue(), t.getKey()).select(testCatalog).entries();
             if (sel.isEmpty()) continue;
             CatalogEntry e = sel.get(0);
             try (FastMriFile f = FastMriFile.open(e.resolve(dataRoot))) {
-                int[] crop = ZeroFill.cropSize(f);
-                int h = crop[0], w = crop[1];
-                ZeroFill.Sampling sampling = ZeroFill.samplingFor(f, mask);
-                float[] fullTarget = f.readFloatVolume(FileEvaluation.targetKey(f));
-                float max = 0;
-                for (float v : fullTarget) max = Math.max(max, v);
+                float[] fullTarget = f.readFloatVolume(f.requireTargetKey());
+                float max = (float) f.targetMax();
                 List<BufferedImage> rows = new ArrayList<>();
                 int mid = (e.startSlice() + e.endSlice()) / 2;
                 for (int k = 0; k < slicesPerSet; k++) {
                     int s = Math.min(e.endSlice() - 1, mid + k);
+                    Reconstructor.Volume zf = Reconstructor.reconstruct(zeroFilled, f, mask, s, s + 1, null);
+                    int h = zf.height(), w = zf.width();
                     float[] target = java.util.Arrays.copyOfRange(fullTarget, s * h * w, (s + 1) * h * w);
-                    List<String> names = new ArrayList<>();
-                    List<float[]> images = new ArrayList<>();
-                    names.add("target");
-                    images.add(target);
-                    float[] zf;
-                    try (PointerScope scope = new PointerScope()) {
-                        zf = Tensors.toFloats(ZeroFill.slice(f, s, sampling, h, w));
-                    }
-                    names.add("zero-filled");
-                    images.add(zf);
+                    List<String> names = new ArrayList<>(List.of("target", "zero-filled"));
+                    List<float[]> images = new ArrayList<>(List.of(target, zf.data()));
                     for (Map.Entry<String, ReconstructionModel> m : models.entrySet()) {
-                        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                            images.add(Tensors.toFloats(m.getValue().forward(Tensors.fromFloats(zf, 1, 1, h, w))));
-                        }
+                        images.add(Reconstructor.reconstruct(m.getValue(), f, mask, s, s + 1, null).data());
                         names.add(m.getKey());
                     }
                     rows.add(grid(names, images, target, h, w, max, e.filename() + " slice " + s));

@@ -255,6 +255,33 @@ public final class FastMriFile implements AutoCloseable {
         }
     }
 
+    /** fastMRI's target: {@code reconstruction_rss} for multi-coil, else {@code reconstruction_esc}; empty without one. */
+    public Optional<String> targetKey() {
+        if (has(TARGET_RSS)) return Optional.of(TARGET_RSS);
+        if (has(TARGET_ESC)) return Optional.of(TARGET_ESC);
+        return Optional.empty();
+    }
+
+    /** {@link #targetKey()}, or a data error naming the file when it has no target. */
+    public String requireTargetKey() {
+        return targetKey().orElseThrow(() -> new DataException(path,
+                "no target dataset ('" + TARGET_RSS + "' or '" + TARGET_ESC + "')"));
+    }
+
+    /**
+     * The SSIM/PSNR data range of the file's target volume, the one definition training and evaluation share: the
+     * root attribute {@code max} when present (what fastMRI's and the paper's loaders pass), else the maximum of the
+     * whole target volume (what fastMRI's {@code evaluate.py} computes; equal for fastMRI's files).
+     */
+    public double targetMax() {
+        Optional<Double> attr = numberAttribute("max");
+        if (attr.isPresent()) return attr.get();
+        float[] t = readFloatVolume(requireTargetKey());
+        double m = Double.NEGATIVE_INFINITY;
+        for (float x : t) if (x > m) m = x;
+        return m;
+    }
+
     /** The {@code mask} dataset of fastMRI test files, if present (W values of 0/1). */
     public Optional<float[]> mask() {
         if (!has(MASK)) return Optional.empty();

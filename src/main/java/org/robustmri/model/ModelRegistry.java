@@ -5,70 +5,126 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
- * Registered models by name. The trainer asks the registry for a model by spec, so a new architecture
- * (VarNet, ViT) is one registration here and never a change to training code.
+ * Architectures by family and registered models by name, each with its exact parameter count checked against
+ * the reference at class load. Registering a family here is the only place that names one.
  */
 public final class ModelRegistry {
-    /** A registered architecture: its spec and how to build it from a spec and a seed. */
-    public record Entry(ModelSpec spec, long parameterCount, BiFunction<ModelSpec, Long, ReconstructionModel> factory) {
+    /** A registered model: its spec and parameter count. */
+    public record Entry(ModelSpec spec, long parameterCount) {
     }
 
+    private static final Map<String, ModelFamily> FAMILIES = new LinkedHashMap<>();
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
-    private static final Map<String, BiFunction<ModelSpec, Long, ReconstructionModel>> FAMILIES = new LinkedHashMap<>();
 
     static {
-        FAMILIES.put("unet", NormalizedUNet::new);
-        register(ModelSpec.unet("unet-xsmall", 10, 4), 757_501);
-        register(ModelSpec.unet("unet-small", 32, 4), 7_756_097);
-        register(ModelSpec.unet("unet-large", 128, 4), 124_093_697);
+        family(NormalizedUNet.FAMILY);
+        family(VarNet.FAMILY);
+        register("unet-xsmall", "unet", Map.of("chans", 10, "pools", 4), 757_501);
+        register("unet-small", "unet", Map.of("chans", 32, "pools", 4), 7_756_097);
+        register("unet-large", "unet", Map.of("chans", 128, "pools", 4), 124_093_697);
+        register("varnet-small", "varnet", Map.of("cascades", 8, "chans", 12, "sens_chans", 8), 9_212_090);
+        register("varnet-large", "varnet", Map.of("cascades", 12, "chans", 18, "sens_chans", 8), 29_936_966);
     }
 
     private ModelRegistry() {
     }
 
-    private static void register(ModelSpec spec, long referenceParameters) {
+    private static void family(ModelFamily f) {
+        FAMILIES.put(f.name(), f);
+    }
+
+    private static void register(String name, String family, Map<String, ?> params, long referenceParameters) {
+        ModelSpec spec = family(family).spec(name, params);
         long n = parameterCount(spec);
         if (n != referenceParameters) {
-            throw new IllegalStateException(spec.name() + " has " + n + " parameters, the reference " + referenceParameters);
+            throw new IllegalStateException(name + " has " + n + " parameters, the reference " + referenceParameters);
         }
-        ENTRIES.put(spec.name(), new Entry(spec, n, FAMILIES.get(spec.family())));
+        ENTRIES.put(name, new Entry(spec, n));
+    }
+
+    /** The family named {@code name}; unknown names are an error listing the known ones. */
+    public static ModelFamily family(String name) {
+        ModelFamily f = FAMILIES.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown model family '" + name + "'; known: " + String.join(", ", FAMILIES.keySet()));
+        }
+        return f;
+    }
+
+    public static List<ModelFamily> families() {
+        return List.copyOf(FAMILIES.values());
     }
 
     /** Exact parameter count of a spec, computed from its layout. */
     public static long parameterCount(ModelSpec spec) {
-        return switch (spec.family()) {
-            case "unet" -> UNet.parameterCount(spec.inChans(), spec.outChans(), spec.chans(), spec.pools());
-            default -> throw new IllegalArgumentException("unknown model family '" + spec.family() + "'");
-        };
+        return family(spec.family()).parameterCount(spec);
     }
 
     public static List<Entry> entries() {
         return Collections.unmodifiableList(new ArrayList<>(ENTRIES.values()));
     }
 
+    public static boolean isRegistered(String name) {
+        return ENTRIES.containsKey(name);
+    }
+
     /** The spec of a registered name; an unknown name is an error listing the known ones. */
     public static ModelSpec spec(String name) {
         Entry e = ENTRIES.get(name);
         if (e == null) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", ENTRIES.keySet()));
+            throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", ENTRIES.keySet())
+                    + " (or a family with parameters: " + String.join(", ", FAMILIES.keySet()) + ")");
         }
         return e.spec();
     }
 
-    /** A custom-size model of a family, for small demos: e.g. {@code custom("unet", 8, 3)}. */
-    public static ModelSpec custom(String family, int chans, int pools) {
-        if (!FAMILIES.containsKey(family)) {
-            throw new IllegalArgumentException("unknown model family '" + family + "'; known: " + String.join(", ", FAMILIES.keySet()));
+    /**
+     * A model from a name and parameter overrides: a registered name with some parameters changed (e.g.
+     * {@code varnet-small} with {@code num_low: mask}), or a family with custom sizes (e.g. {@code unet} with
+     * {@code chans: 8, pools: 3}). A registered name without overrides is the registered spec; anything else gets
+     * the family's label as its name.
+     */
+    public static ModelSpec resolve(String model, Map<String, ?> overrides) {
+        Map<String, ?> o = overrides == null ? Map.of() : overrides;
+        Entry e = ENTRIES.get(model);
+        if (e != null) {
+            if (o.isEmpty()) return e.spec();
+            Map<String, Object> merged = new LinkedHashMap<>(e.spec().params());
+            merged.putAll(o);
+            ModelSpec s = family(e.spec().family()).spec(null, merged);
+            return s.params().equals(e.spec().params()) ? e.spec() : s;
         }
-        return new ModelSpec(family + "-c" + chans + "-p" + pools, family, chans, pools, 1, 1, 0.0);
+        if (FAMILIES.containsKey(model)) return family(model).spec(null, o);
+        spec(model); // throws, listing the names
+        throw new IllegalStateException();
+    }
+
+    /**
+     * A spec from text: a registered name ({@code varnet-small}), a family ({@code varnet}), or either followed by
+     * parameters ({@code varnet:cascades=2,chans=4} or {@code varnet-small:num_low=mask}).
+     */
+    public static ModelSpec parse(String text) {
+        String t = text.trim();
+        int colon = t.indexOf(':');
+        if (colon < 0) return resolve(t, Map.of());
+        Map<String, String> p = new LinkedHashMap<>();
+        for (String kv : t.substring(colon + 1).split(",")) {
+            if (kv.isBlank()) continue;
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("model parameter '" + kv + "' is not key=value (in '" + text + "')");
+            p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return resolve(t.substring(0, colon).trim(), p);
+    }
+
+    /** A checkpoint's spec, re-validated by its family (missing parameters of older versions take defaults). */
+    public static ModelSpec normalise(ModelSpec s) {
+        return family(s.family()).normalise(s);
     }
 
     public static ReconstructionModel create(ModelSpec spec, long seed) {
-        BiFunction<ModelSpec, Long, ReconstructionModel> f = FAMILIES.get(spec.family());
-        if (f == null) throw new IllegalArgumentException("unknown model family '" + spec.family() + "'");
-        return f.apply(spec, seed);
+        return family(spec.family()).create(spec, seed);
     }
 }

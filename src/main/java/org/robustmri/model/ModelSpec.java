@@ -1,54 +1,73 @@
 package org.robustmri.model;
 
-import java.util.Locale;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * What a model is, in enough detail to rebuild it: registered name, family and sizes.
- *
- * @param name     registered name (e.g. {@code unet-small}) or {@code custom}
- * @param family   architecture family, e.g. {@code unet}
- * @param chans    base channels
- * @param pools    number of pooling levels
+ * What a model is, in enough detail to rebuild it: a name (registered, e.g. {@code varnet-small}, or made up for a
+ * custom size), its family and the family's parameters in the family's order (e.g. {@code cascades}, {@code chans},
+ * {@code pools}, {@code sens_chans}, {@code sens_pools} for VarNet). Values are kept as canonical strings so a spec
+ * round-trips through checkpoint metadata unchanged; {@link ModelFamily} validates and interprets them.
  */
-public record ModelSpec(String name, String family, int chans, int pools, int inChans, int outChans, double dropProb) {
+public record ModelSpec(String name, String family, Map<String, String> params) {
+    private static final String PARAM_PREFIX = "model.";
+
     public ModelSpec {
-        if (chans < 1) throw new IllegalArgumentException("chans must be positive, got " + chans);
-        if (pools < 1) throw new IllegalArgumentException("pools must be positive, got " + pools);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
-    public static ModelSpec unet(String name, int chans, int pools) {
-        return new ModelSpec(name, "unet", chans, pools, 1, 1, 0.0);
+    public String param(String key) {
+        String v = params.get(key);
+        if (v == null) throw new IllegalArgumentException(name + " has no parameter '" + key + "'");
+        return v;
+    }
+
+    public int intParam(String key) {
+        return Integer.parseInt(param(key));
+    }
+
+    public double doubleParam(String key) {
+        return Double.parseDouble(param(key));
     }
 
     /** The spec as safetensors metadata strings, so a checkpoint says which model it belongs to. */
-    public java.util.Map<String, String> toMetadata() {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    public Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
         m.put("model_name", name);
         m.put("model_family", family);
-        m.put("model_chans", Integer.toString(chans));
-        m.put("model_pools", Integer.toString(pools));
-        m.put("model_in_chans", Integer.toString(inChans));
-        m.put("model_out_chans", Integer.toString(outChans));
-        m.put("model_drop_prob", Double.toString(dropProb));
+        params.forEach((k, v) -> m.put(PARAM_PREFIX + k, v));
         m.put("model", toString());
         return m;
     }
 
-    /** The spec recorded by {@link #toMetadata()}, or empty when the metadata does not hold one. */
-    public static java.util.Optional<ModelSpec> fromMetadata(java.util.Map<String, String> m) {
-        if (!m.containsKey("model_family") || !m.containsKey("model_chans") || !m.containsKey("model_pools")) {
-            return java.util.Optional.empty();
+    /**
+     * The spec recorded by {@link #toMetadata()}, or empty when the metadata does not hold one. Checkpoints of
+     * earlier versions recorded a U-Net as {@code model_chans}, {@code model_pools}, ...; they are read too.
+     */
+    public static Optional<ModelSpec> fromMetadata(Map<String, String> m) {
+        String family = m.get("model_family");
+        if (family == null) return Optional.empty();
+        Map<String, String> p = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (k.startsWith(PARAM_PREFIX)) p.put(k.substring(PARAM_PREFIX.length()), v);
+        });
+        if (p.isEmpty() && m.containsKey("model_chans")) {
+            p.put("chans", m.get("model_chans"));
+            p.put("pools", m.get("model_pools"));
+            p.put("in_chans", m.getOrDefault("model_in_chans", "1"));
+            p.put("out_chans", m.getOrDefault("model_out_chans", "1"));
+            p.put("drop_prob", m.getOrDefault("model_drop_prob", "0.0"));
         }
-        return java.util.Optional.of(new ModelSpec(m.getOrDefault("model_name", "custom"), m.get("model_family"),
-                Integer.parseInt(m.get("model_chans")), Integer.parseInt(m.get("model_pools")),
-                Integer.parseInt(m.getOrDefault("model_in_chans", "1")), Integer.parseInt(m.getOrDefault("model_out_chans", "1")),
-                Double.parseDouble(m.getOrDefault("model_drop_prob", "0"))));
+        return Optional.of(new ModelSpec(m.getOrDefault("model_name", "custom"), family, p));
     }
 
     /** A stable one-line description recorded next to every result. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s[family=%s,chans=%d,pools=%d,in=%d,out=%d,drop=%s,norm=per-image-mean-std]",
-                name, family, chans, pools, inChans, outChans, dropProb);
+        StringBuilder sb = new StringBuilder(name).append("[family=").append(family);
+        params.forEach((k, v) -> sb.append(',').append(k).append('=').append(v));
+        return sb.append(']').toString();
     }
 }

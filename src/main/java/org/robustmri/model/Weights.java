@@ -21,18 +21,28 @@ public final class Weights {
     }
 
     /**
-     * Builds the model a checkpoint was saved from (its metadata names the spec) and loads it; for weights
-     * without that metadata (e.g. from PyTorch) pass {@code fallback}.
+     * Builds the model a checkpoint was saved from (its metadata names the spec) and loads it onto
+     * {@link Torch#bestDevice()}. Weights without that metadata (e.g. from PyTorch) need {@code requested}; when both
+     * exist they must agree, so a checkpoint of one architecture is never read as another.
      */
-    public static ReconstructionModel loadModel(Path file, ModelSpec fallback) {
+    public static ReconstructionModel loadModel(Path file, ModelSpec requested) {
         Safetensors.Contents c = Safetensors.read(file);
-        ModelSpec spec = ModelSpec.fromMetadata(c.metadata()).orElse(fallback);
-        if (spec == null) {
+        ModelSpec recorded;
+        try {
+            recorded = ModelSpec.fromMetadata(c.metadata()).map(ModelRegistry::normalise).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, "the checkpoint's model metadata is invalid: " + e.getMessage(), e);
+        }
+        if (recorded == null && requested == null) {
             throw new DataException(file, "the checkpoint does not say which model it holds; give the architecture (--arch)");
         }
-        ReconstructionModel m = ModelRegistry.create(spec, 0);
+        if (recorded != null && requested != null
+                && !(recorded.family().equals(requested.family()) && recorded.params().equals(requested.params()))) {
+            throw new DataException(file, "the checkpoint holds " + recorded + ", not the requested " + requested);
+        }
+        ReconstructionModel m = ModelRegistry.create(recorded != null ? recorded : requested, 0);
         copyInto(m, c.tensors(), file);
-        m.parameters().moveTo(org.robustmri.tensor.Torch.bestDevice());
+        m.parameters().moveTo(Torch.bestDevice());
         return m;
     }
 

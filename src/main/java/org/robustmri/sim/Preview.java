@@ -1,7 +1,10 @@
 package org.robustmri.sim;
 
 import org.bytedeco.javacpp.PointerScope;
-import org.robustmri.data.ZeroFill;
+import org.robustmri.data.MaskPolicy;
+import org.robustmri.data.VolumeInfo;
+import org.robustmri.data.ZeroFilledImageTransform;
+import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.mask.MaskFunction;
@@ -23,7 +26,7 @@ import java.util.List;
 /**
  * A PNG contact sheet of simulated data: one column per file, the middle slice of its target on top and the
  * zero-filled reconstruction with fastMRI's equispaced 4x mask (centre fraction 0.08, seeded from the file
- * name, read back through {@link ZeroFill}) below, both on the target's grey scale, the distribution name
+ * name, read back through {@link ZeroFilledImageTransform}) below, both on the target's grey scale, the distribution name
  * under each column.
  */
 public final class Preview {
@@ -54,12 +57,13 @@ public final class Preview {
         for (Path p : files) {
             try (FastMriFile f = FastMriFile.open(p)) {
                 int slice = f.kspace().slices() / 2;
-                int[] crop = ZeroFill.cropSize(f);
+                int[] crop = VolumeInfo.cropSize(f);
                 if (crop[0] != crop[1]) throw new IllegalArgumentException(p + ": preview needs square targets");
                 float[] target = f.readFloatSlice(FastMriFile.TARGET_RSS, slice);
                 float[] zf;
                 try (PointerScope scope = new PointerScope()) {
-                    zf = Tensors.toFloats(ZeroFill.slice(f, slice, ZeroFill.samplingFor(f, mask), crop[0], crop[1]));
+                    zf = Tensors.toFloats(ZeroFilledImageTransform.zeroFilled(f, slice,
+                            MultiCoilMri.of(MaskPolicy.forFile(f, mask).withoutPadding()), crop[0], crop[1]));
                 }
                 String name = f.stringAttribute("dataset_name").orElse(f.fileName());
                 columns.add(new Column(name, crop[0], target, zf));

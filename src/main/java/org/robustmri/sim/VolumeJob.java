@@ -3,7 +3,8 @@ package org.robustmri.sim;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.robustmri.kspace.Transforms;
+import org.robustmri.kspace.MultiCoilMri;
+import org.robustmri.kspace.Sampling;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -138,7 +139,7 @@ final class VolumeJob {
         int sliceValues = coils * 2 * m * m * 2;
         torch.view_as_real(kspaceSlice).contiguous().data_ptr_float().get(kspace, s * sliceValues, sliceValues);
 
-        Tensor rss = Transforms.maskedZeroFilledRss(kspaceSlice, null, 0, m, m, m).contiguous();
+        Tensor rss = MultiCoilMri.of(Sampling.full(m)).zeroFilledRss(kspaceSlice, m, m).contiguous();
         rss.data_ptr_float().get(target, s * m * m, m * m);
 
         targetLabels(fine, nw, s);

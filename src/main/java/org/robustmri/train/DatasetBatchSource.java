@@ -1,6 +1,6 @@
 package org.robustmri.train;
 
-import org.robustmri.data.ImageSample;
+import org.robustmri.data.Sample;
 import org.robustmri.data.Mixture;
 import org.robustmri.data.SliceDataset;
 
@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Batches from a {@link SliceDataset} of image samples: every slice once per epoch, or the epoch plan of a
+ * Batches from a {@link SliceDataset} of a model's samples: every slice once per epoch, or the epoch plan of a
  * {@link Mixture}. Plans are pure functions of the epoch, so resumed runs see the same batches.
  */
 public final class DatasetBatchSource implements BatchSource {
-    private final SliceDataset<ImageSample> dataset;
+    private final SliceDataset<? extends Sample> dataset;
     private final Mixture mixture;
     private final String description;
     private final Map<Integer, List<List<SliceDataset.SliceRef>>> plans = new HashMap<>();
 
-    public DatasetBatchSource(SliceDataset<ImageSample> dataset, Mixture mixture, String description) {
+    public DatasetBatchSource(SliceDataset<? extends Sample> dataset, Mixture mixture, String description) {
         this.dataset = dataset;
         this.mixture = mixture;
         this.description = description;
@@ -42,7 +42,7 @@ public final class DatasetBatchSource implements BatchSource {
     public BatchIterator epoch(int epoch) {
         List<List<SliceDataset.SliceRef>> batches = plan(epoch);
         plans.remove(epoch); // plans are cheap to rebuild; do not hold every epoch's plan
-        SliceDataset.Loader<ImageSample> loader = dataset.load(epoch, batches);
+        SliceDataset.Loader<? extends Sample> loader = dataset.load(epoch, batches);
         return new BatchIterator() {
             @Override
             public boolean hasNext() {
@@ -51,20 +51,8 @@ public final class DatasetBatchSource implements BatchSource {
 
             @Override
             public Batch next() {
-                SliceDataset.Batch<ImageSample> b = loader.next();
-                List<ImageSample> s = b.samples();
-                int h = s.get(0).height(), w = s.get(0).width(), plane = h * w;
-                float[] in = new float[s.size() * plane], tg = new float[s.size() * plane], range = new float[s.size()];
-                for (int i = 0; i < s.size(); i++) {
-                    ImageSample x = s.get(i);
-                    if (x.height() != h || x.width() != w) {
-                        throw new IllegalStateException("batch mixes shapes: " + x.fileName());
-                    }
-                    System.arraycopy(x.input(), 0, in, i * plane, plane);
-                    System.arraycopy(x.target(), 0, tg, i * plane, plane);
-                    range[i] = (float) x.maxValue();
-                }
-                return new Batch(in, tg, range, s.size(), h, w, s.get(0).fileName());
+                SliceDataset.Batch<? extends Sample> b = loader.next();
+                return new Batch(b.samples(), b.samples().get(0).fileName());
             }
 
             @Override

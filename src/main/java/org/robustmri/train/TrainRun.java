@@ -5,17 +5,17 @@ import org.robustmri.data.Batching;
 import org.robustmri.data.Catalog;
 import org.robustmri.data.CatalogEntry;
 import org.robustmri.data.Distribution;
-import org.robustmri.data.ImageSample;
 import org.robustmri.data.Leakage;
 import org.robustmri.data.MaskPolicy;
 import org.robustmri.data.Mixture;
+import org.robustmri.data.Sample;
 import org.robustmri.data.SliceDataset;
-import org.robustmri.data.ZeroFilledImageTransform;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.metric.MetricSpec;
+import org.robustmri.model.ModelFamily;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ModelSpec;
 import org.robustmri.model.ReconstructionModel;
@@ -47,12 +47,13 @@ public final class TrainRun {
                            DatasetBatchSource train, DatasetBatchSource validation, String manifestHash) {
     }
 
+    /** The model of a spec: its registered name or family with {@code chans}, {@code pools} and {@code model_params}. */
     public static ModelSpec modelSpec(TrainSpec s) {
-        if (s.chans() != null || s.pools() != null) {
-            String family = s.model() == null || s.model().startsWith("unet") ? "unet" : s.model();
-            return ModelRegistry.custom(family, s.chans() == null ? 32 : s.chans(), s.pools() == null ? 4 : s.pools());
-        }
-        return ModelRegistry.spec(s.model());
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (s.modelParams() != null) p.putAll(s.modelParams());
+        if (s.chans() != null) p.put("chans", s.chans());
+        if (s.pools() != null) p.put("pools", s.pools());
+        return ModelRegistry.resolve(s.model() == null ? "unet-small" : s.model(), p);
     }
 
     public static Prepared prepare(TrainSpec spec) {
@@ -82,14 +83,15 @@ public final class TrainRun {
         }
         Path root = s.dataRoot() == null ? null : Path.of(s.dataRoot());
         int threads = Math.max(1, s.threads());
-        SliceDataset<ImageSample> trainSet = SliceDataset.builder(new ZeroFilledImageTransform())
+        ModelFamily family = ModelRegistry.family(modelSpec.family());
+        SliceDataset<? extends Sample> trainSet = SliceDataset.builder(family.transform(true))
                 .entries(trainEntries).dataRoot(root).masks(MaskPolicy.training(mask, s.dataSeed()))
                 .batching(Batching.sameVolume(s.batchSize(), false)).shuffle(true).seed(s.dataSeed())
                 .prefetch(threads, 4).build();
         DatasetBatchSource train = new DatasetBatchSource(trainSet, mixture, "mixture " + mixture);
         DatasetBatchSource val = null;
         if (!valEntries.isEmpty()) {
-            SliceDataset<ImageSample> valSet = SliceDataset.builder(new ZeroFilledImageTransform())
+            SliceDataset<? extends Sample> valSet = SliceDataset.builder(family.transform(true))
                     .entries(valEntries).dataRoot(root).masks(MaskPolicy.test(mask))
                     .batching(Batching.sameVolume(Math.max(1, s.batchSize()), true)).shuffle(false).seed(0)
                     .prefetch(threads, 4).build();

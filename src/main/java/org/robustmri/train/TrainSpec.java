@@ -17,13 +17,14 @@ import java.util.Map;
 
 /**
  * A training run as written in YAML (snake_case keys; unknown keys are errors). Absent values take the
- * paper's fastMRI-subset recipe. {@code train} maps distribution names to attribute-filter lists; a single
+ * paper's fastMRI-subset recipe. {@code model} is a registered name or a family; {@code chans}, {@code pools} and
+ * {@code model_params} override its parameters (e.g. {@code model: varnet, model_params: {cascades: 4}}). {@code train} maps distribution names to attribute-filter lists; a single
  * distribution trains on it alone, several form a mixture with {@code weights}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainSpec(
-        String model, Integer chans, Integer pools,
+        String model, Integer chans, Integer pools, Map<String, Object> modelParams,
         Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip,
         Long seed, Long dataSeed, Integer threads,
         Mask mask,
@@ -38,6 +39,12 @@ public record TrainSpec(
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A spec with nothing set (every value takes its default). */
+    public static TrainSpec empty() {
+        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null);
+    }
 
     public static TrainSpec read(Path file) {
         try {
@@ -61,7 +68,7 @@ public record TrainSpec(
     /** The spec with every absent value set to the paper's recipe. */
     public TrainSpec withDefaults() {
         return new TrainSpec(
-                model == null ? "unet-small" : model, chans, pools,
+                model == null ? "unet-small" : model, chans, pools, modelParams,
                 lr == null ? 1e-3 : lr, epochs == null ? 60 : epochs, batchSize == null ? 1 : batchSize,
                 loss == null ? "ssim" : loss, gradClip == null ? 1.0 : gradClip,
                 seed == null ? 0L : seed, dataSeed == null ? 0L : dataSeed,

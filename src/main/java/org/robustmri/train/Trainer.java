@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 import org.robustmri.metric.Ssim;
+import org.robustmri.model.Inference;
 import org.robustmri.model.ReconstructionModel;
 import org.robustmri.model.Safetensors;
 import org.robustmri.model.Weights;
@@ -108,11 +109,9 @@ public final class Trainer {
     /** One optimisation step: forward, loss, backward, clipping, Adam; returns the loss. */
     private double step(Batch b, int epoch, long step, double lr, Adam adam, org.bytedeco.pytorch.Device device) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
-            Tensor y = onDevice(Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()), device);
-            Tensor range = onDevice(Tensors.fromFloats(b.dataRange(), b.size()), device);
             Adam.zeroGrad(model.parameters());
-            Tensor l = config.loss().compute(model.forward(x), y, range);
+            Tensor out = Inference.forward(model, b.samples());
+            Tensor l = config.loss().compute(out, Inference.targets(b.samples(), device), Inference.dataRanges(b.samples(), device));
             double loss = l.item_double();
             if (!Double.isFinite(loss)) {
                 throw new TrainingDivergedException(String.format(Locale.ROOT,
@@ -126,20 +125,19 @@ public final class Trainer {
         }
     }
 
-    /** Mean SSIM over all validation slices (the paper's per-slice aggregation). */
+    /** Mean SSIM over all validation slices (the paper's per-slice aggregation), in float64. */
     private double validate(int epoch) {
         model.train(false);
         double sum = 0;
         int count = 0;
-        org.bytedeco.pytorch.Device device = model.parameters().device();
+        org.bytedeco.pytorch.Device cpu = Torch.cpu();
         try (BatchIterator it = validation.epoch(0)) {
             while (it.hasNext()) {
                 Batch b = it.next();
                 try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                    Tensor x = onDevice(Tensors.fromFloats(b.input(), b.size(), 1, b.height(), b.width()), device);
-                    Tensor out = model.forward(x).cpu().to(torch.ScalarType.Double);
-                    Tensor y = Tensors.fromFloats(b.target(), b.size(), 1, b.height(), b.width()).to(torch.ScalarType.Double);
-                    Tensor range = Tensors.fromFloats(b.dataRange(), b.size()).to(torch.ScalarType.Double);
+                    Tensor out = Inference.forward(model, b.samples()).cpu().to(torch.ScalarType.Double);
+                    Tensor y = Inference.targets(b.samples(), cpu).to(torch.ScalarType.Double);
+                    Tensor range = Inference.dataRanges(b.samples(), cpu).to(torch.ScalarType.Double);
                     double[] perSlice = Tensors.toDoubles(Ssim.map(out, y, range.reshape(-1, 1, 1, 1))
                             .mean(new long[]{1, 2, 3}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
                     for (double v : perSlice) sum += v;
@@ -149,10 +147,6 @@ public final class Trainer {
         }
         model.train(true);
         return count == 0 ? Double.NaN : sum / count;
-    }
-
-    static Tensor onDevice(Tensor t, org.bytedeco.pytorch.Device device) {
-        return device.is_cpu() ? t : t.to(device, t.scalar_type());
     }
 
     private void saveEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {

@@ -6,8 +6,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.robustmri.io.DataException;
+import org.robustmri.eval.Reconstructor;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.mask.MaskFunction;
+import org.robustmri.model.Inference;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.tensor.Torch;
 
 import java.io.IOException;
@@ -47,7 +50,7 @@ class SliceDatasetTest {
     }
 
     static SliceDataset.Builder<ImageSample> images() {
-        return SliceDataset.builder(new ZeroFilledImageTransform()).entries(catalog.entries());
+        return SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(catalog.entries());
     }
 
     static List<SliceDataset.Batch<ImageSample>> epoch(SliceDataset<ImageSample> ds, int epoch) {
@@ -94,10 +97,10 @@ class SliceDatasetTest {
             assertThat(b.size()).isBetween(1, 2);
             if (b.size() == 2) assertThat(b.refs().get(1).slice()).isEqualTo(b.refs().get(0).slice() + 1);
             try (PointerScope scope = new PointerScope()) {
-                Tensor x = ImageSample.stackInputs(b.samples());
+                Tensor x = new ZeroFilled().collate(b.samples()).image();
                 ImageSample s = b.samples().get(0);
                 assertThat(Torch.shape(x)).containsExactly(b.size(), 1, s.height(), s.width());
-                assertThat(Torch.shape(ImageSample.stackTargets(b.samples()))).containsExactly(b.size(), 1, s.height(), s.width());
+                assertThat(Torch.shape(Inference.targets(b.samples(), Torch.cpu()))).containsExactly(b.size(), 1, s.height(), s.width());
             }
         }
         // random slices of one volume: still one volume per batch, grouping changes with the epoch
@@ -123,7 +126,7 @@ class SliceDatasetTest {
         }
         assertThat(mixedVolumes).isNotEmpty(); // buckets cross volumes
         assertThat(keys(batches)).containsExactlyInAnyOrderElementsOf(allKeys());
-        assertThatThrownBy(() -> ImageSample.stackInputs(List.of(batches.get(0).samples().get(0), sampleOfShape(12))))
+        assertThatThrownBy(() -> new ZeroFilled().collate(List.of(batches.get(0).samples().get(0), sampleOfShape(12))))
                 .hasMessageContaining("mixes shapes");
     }
 
@@ -147,7 +150,7 @@ class SliceDatasetTest {
                     ImageSample x = p.get(i).samples().get(j), y = s.get(i).samples().get(j);
                     assertThat(x.input()).containsExactly(y.input());
                     assertThat(x.target()).containsExactly(y.target());
-                    assertThat(x.sampling().columns()).containsExactly(y.sampling().columns());
+                    assertThat(x.sampling().mask()).containsExactly(y.sampling().mask());
                     assertThat(x.maxValue()).isEqualTo(y.maxValue());
                     ImageSample single = sequential.read(p.get(i).refs().get(j), epoch, index);
                     assertThat(single.input()).containsExactly(x.input());
@@ -166,9 +169,9 @@ class SliceDatasetTest {
             long index = 0;
             for (var batch : epoch(ds, epoch)) {
                 for (ImageSample s : batch.samples()) {
-                    float[] expected = RANDOM.maskForTraining(s.sampling().columns().length, policy.sampleSeed(epoch, index++)).toFloats();
-                    assertThat(s.sampling().columns()).containsExactly(expected);
-                    (epoch == 0 ? first : second).put(s.fileName() + "#" + s.slice(), bits(s.sampling().columns()));
+                    float[] expected = RANDOM.maskForTraining(s.sampling().mask().length, policy.sampleSeed(epoch, index++)).toFloats();
+                    assertThat(s.sampling().mask()).containsExactly(expected);
+                    (epoch == 0 ? first : second).put(s.fileName() + "#" + s.slice(), bits(s.sampling().mask()));
                 }
             }
         }
@@ -178,7 +181,7 @@ class SliceDatasetTest {
         // the same run seed gives the same masks again
         SliceDataset<ImageSample> again = images().masks(MaskPolicy.training(RANDOM, 42)).prefetch(3, 2).build();
         Map<String, String> replay = new HashMap<>();
-        for (var batch : epoch(again, 0)) for (ImageSample s : batch.samples()) replay.put(s.fileName() + "#" + s.slice(), bits(s.sampling().columns()));
+        for (var batch : epoch(again, 0)) for (ImageSample s : batch.samples()) replay.put(s.fileName() + "#" + s.slice(), bits(s.sampling().mask()));
         assertThat(replay).isEqualTo(first);
         assertThat(policy.sampleSeed(0, 1)).isNotEqualTo(MaskPolicy.training(RANDOM, 43).sampleSeed(0, 1));
     }
@@ -190,17 +193,17 @@ class SliceDatasetTest {
     }
 
     @Test
-    void testMasksAreTheFileSeededMasksAndSamplesMatchZeroFill() {
+    void testMasksAreTheFileSeededMasksAndSamplesMatchTheReconstructorsInput() {
         SliceDataset<ImageSample> ds = images().masks(MaskPolicy.test(EQUISPACED)).prefetch(2, 4).build();
-        Map<String, ZeroFill.Volume> reference = new HashMap<>();
+        Map<String, Reconstructor.Volume> reference = new HashMap<>();
         for (int epoch = 0; epoch < 2; epoch++) {
             for (var batch : epoch(ds, epoch)) {
                 for (ImageSample s : batch.samples()) {
-                    int width = s.sampling().columns().length;
-                    assertThat(s.sampling().columns()).containsExactly(EQUISPACED.maskForFile(width, s.fileName()).toFloats());
-                    ZeroFill.Volume v = reference.computeIfAbsent(s.fileName(), n -> {
+                    int width = s.sampling().mask().length;
+                    assertThat(s.sampling().mask()).containsExactly(EQUISPACED.maskForFile(width, s.fileName()).toFloats());
+                    Reconstructor.Volume v = reference.computeIfAbsent(s.fileName(), n -> {
                         try (FastMriFile f = FastMriFile.open(dir.resolve("site").resolve(n))) {
-                            return ZeroFill.volume(f, EQUISPACED, null);
+                            return Reconstructor.reconstruct(new ZeroFilled(), f, EQUISPACED, null);
                         }
                     });
                     int plane = s.height() * s.width();
@@ -235,7 +238,7 @@ class SliceDatasetTest {
     void exceptionsInAPrefetchThreadReachTheConsumer() {
         SampleTransform<ImageSample> failing = c -> {
             if (c.volume().fileName().equals("vol_b.h5") && c.slice() == 1) throw new DataException(c.file().path(), "boom at slice 1");
-            return new ZeroFilledImageTransform().apply(c);
+            return new ZeroFilledImageTransform(true).apply(c);
         };
         SliceDataset<ImageSample> ds = SliceDataset.builder(failing).entries(catalog.entries()).prefetch(3, 4).build();
         List<String> seen = new ArrayList<>();
@@ -261,35 +264,35 @@ class SliceDatasetTest {
         Map<String, String> cells = new java.util.LinkedHashMap<>(catalog.entries().get(1).values());
         cells.put("end_slice", "9");
         cells.put("numSlices", "9");
-        SliceDataset<ImageSample> bad = SliceDataset.builder(new ZeroFilledImageTransform()).entries(List.of(CatalogEntry.of(cells))).build();
+        SliceDataset<ImageSample> bad = SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(List.of(CatalogEntry.of(cells))).build();
         assertThatThrownBy(() -> epoch(bad, 0)).isInstanceOf(DataException.class)
                 .hasMessageContaining("vol_b.h5").hasMessageContaining("exceeds the file's 3 slices");
     }
 
     @Test
     void anEmptySelectionIsAClearError() {
-        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform()).build())
+        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform(true)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty selection");
         Selection none = Distribution.parse("- {protocolName: NOPE}", "spec").select(catalog);
-        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform()).entries(none.entries()).build())
+        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(none.entries()).build())
                 .hasMessageContaining("empty selection");
         Map<String, String> cells = new java.util.LinkedHashMap<>(catalog.entries().get(0).values());
         cells.put("start_slice", "2");
         cells.put("end_slice", "2");
-        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform()).entries(List.of(CatalogEntry.of(cells))).build())
+        assertThatThrownBy(() -> SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(List.of(CatalogEntry.of(cells))).build())
                 .hasMessageContaining("empty selection").hasMessageContaining("no slices");
     }
 
     @Test
     void aKspaceModelGetsMaskedKspaceWithoutTouchingTheDataset() {
-        SliceDataset<KspaceSample> ds = SliceDataset.builder(new MaskedKspaceTransform()).entries(catalog.entries())
+        SliceDataset<KspaceSample> ds = SliceDataset.builder(new MaskedKspaceTransform(true)).entries(catalog.entries())
                 .masks(MaskPolicy.test(EQUISPACED)).batching(Batching.shapeBucketed(4)).build();
         int checked = 0;
         try (SliceDataset.Loader<KspaceSample> loader = ds.load(0)) {
             while (loader.hasNext()) {
                 for (KspaceSample s : loader.next().samples()) {
                     float[] mask = EQUISPACED.maskForFile(s.width(), s.fileName()).toFloats();
-                    assertThat(s.mask()).containsExactly(mask);
+                    assertThat(s.sampling().weights()).containsExactly(mask); // no header window in these files
                     float[] raw;
                     try (FastMriFile f = FastMriFile.open(dir.resolve("site").resolve(s.fileName()))) {
                         FloatBuffer fb = f.readKspaceSlice(s.slice()).asFloatBuffer();
@@ -302,10 +305,8 @@ class SliceDatasetTest {
                         if (mask[column] == 0) assertThat(Float.floatToRawIntBits(k)).isZero(); // +0.0, never -0.0
                         else assertThat(k).isEqualTo(raw[i]);
                     }
-                    try (PointerScope scope = new PointerScope()) {
-                        assertThat(Torch.shape(s.kspaceTensor())).containsExactly(s.coils(), s.height(), s.width());
-                        assertThat(Torch.shape(s.targetTensor())).containsExactly(1, s.targetHeight(), s.targetWidth());
-                    }
+                    assertThat(s.maskedKspace()).hasSize(2 * s.coils() * s.height() * s.width());
+                    assertThat(s.target()).hasSize(s.targetHeight() * s.targetWidth());
                     checked++;
                 }
             }
@@ -329,7 +330,7 @@ class SliceDatasetTest {
             foreign.add(f);
             moved.put(e, f);
         }
-        SliceDataset<ImageSample> rebased = SliceDataset.builder(new ZeroFilledImageTransform()).entries(foreign).dataRoot(dir)
+        SliceDataset<ImageSample> rebased = SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(foreign).dataRoot(dir)
                 .masks(MaskPolicy.training(RANDOM, 9)).build();
         assertThat(rebased.file(0)).isEqualTo(dir.resolve("site").resolve(foreign.get(0).filename()));
         assertThatThrownBy(() -> rebased.refs(m.plan(0))).hasMessageContaining("not in this dataset");
@@ -349,7 +350,7 @@ class SliceDatasetTest {
         assertThat(plan.sliceCounts()).containsExactly(Map.entry("P", 6), Map.entry("Q", 2));
         assertThat(perProtocol).isEqualTo(plan.sliceCounts());
         // on the local catalog the mixture plugs in directly
-        SliceDataset<ImageSample> local = SliceDataset.builder(new ZeroFilledImageTransform()).entries(m.entries())
+        SliceDataset<ImageSample> local = SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(m.entries())
                 .batching(Batching.sameVolume(2, true)).build();
         List<List<SliceDataset.SliceRef>> batches = local.plan(0, m);
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(8);

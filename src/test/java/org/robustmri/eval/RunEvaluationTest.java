@@ -86,10 +86,12 @@ class RunEvaluationTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown key 'learning_rate'");
         CliTestSupport.Result arch = CliTestSupport.run("reconstruct", "--model", run.resolve("checkpoints/last.safetensors").toString(),
-                "--arch", "unet-small", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--out", tmp.resolve("r").toString());
-        assertThat(arch.code()).as("metadata wins over --arch").isZero();
+                "--arch", "varnet-small", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--out", tmp.resolve("r").toString());
+        assertThat(arch.code()).as("a U-Net checkpoint is not read as a VarNet").isEqualTo(1);
+        assertThat(arch.err()).contains("last.safetensors").contains("holds unet").contains("not the requested varnet-small");
+        assertThat(tmp.resolve("r")).doesNotExist();
         org.robustmri.model.ReconstructionModel other = org.robustmri.model.ModelRegistry.create(
-                org.robustmri.model.ModelRegistry.custom("unet", 8, 2), 0);
+                org.robustmri.model.ModelRegistry.parse("unet:chans=8,pools=2"), 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.robustmri.model.Weights.load(other, run.resolve("checkpoints/last.safetensors")))
                 .hasMessageContaining("do not fit model");
     }

@@ -24,13 +24,13 @@ class WeightsTest {
 
     @Test
     void pytorchWeightsLoadAndReproduceTheReferenceOutput() {
-        ReconstructionModel m = ModelRegistry.create(ModelRegistry.custom("unet", 4, 3), 99);
+        ReconstructionModel m = ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=3"), 99);
         Map<String, String> meta = Weights.load(m, INTEROP.resolve("unet_ref.safetensors"));
         assertThat(meta).containsEntry("chans", "4");
         assertThat(m.parameters().count()).isEqualTo(30_089);
         Safetensors.Contents io = Safetensors.read(INTEROP.resolve("unet_io.safetensors"));
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            float[] ours = Tensors.toFloats(m.forward(io.tensors().get("input")));
+            float[] ours = Tensors.toFloats(m.forward(new ImageInput(io.tensors().get("input"))));
             float[] ref = Tensors.toFloats(io.tensors().get("output"));
             assertThat(ours).hasSameSizeAs(ref);
             for (int i = 0; i < ours.length; i++) assertThat(ours[i]).isCloseTo(ref[i], within(2e-5f));
@@ -39,8 +39,8 @@ class WeightsTest {
 
     @Test
     void saveLoadRoundTripIsExact() {
-        ReconstructionModel a = ModelRegistry.create(ModelRegistry.custom("unet", 4, 2), 1);
-        ReconstructionModel b = ModelRegistry.create(ModelRegistry.custom("unet", 4, 2), 2);
+        ReconstructionModel a = ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=2"), 1);
+        ReconstructionModel b = ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=2"), 2);
         Path f = tmp.resolve("w.safetensors");
         Weights.save(a, f, Map.of("epoch", "3"));
         assertThat(Weights.load(b, f)).containsEntry("epoch", "3");
@@ -51,7 +51,7 @@ class WeightsTest {
 
     @Test
     void weightsOfAnotherArchitectureAreRefused() {
-        ReconstructionModel other = ModelRegistry.create(ModelRegistry.custom("unet", 8, 3), 1);
+        ReconstructionModel other = ModelRegistry.create(ModelRegistry.parse("unet:chans=8,pools=3"), 1);
         assertThatThrownBy(() -> Weights.load(other, INTEROP.resolve("unet_ref.safetensors")))
                 .isInstanceOf(DataException.class).hasMessageContaining("unet_ref.safetensors")
                 .hasMessageContaining("do not fit model");

@@ -4,7 +4,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.robustmri.data.ZeroFill;
+import org.robustmri.eval.Reconstructor;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.io.FastMriWriter;
 import org.robustmri.kspace.Fft;
@@ -64,7 +65,7 @@ class SimulatorTest {
         Path file = tmp.resolve(v.fileName());
         FastMriWriter.writeVolume(file, v.toWriterVolume());
         try (FastMriFile f = FastMriFile.open(file)) {
-            ZeroFill.Volume zf = ZeroFill.volume(f, null, null);
+            Reconstructor.Volume zf = Reconstructor.reconstruct(new ZeroFilled(), f, null, null);
             assertThat(zf.height()).isEqualTo(32);
             assertThat(zf.width()).isEqualTo(32);
             float[] stored = f.readFloatVolume(FastMriFile.TARGET_RSS);

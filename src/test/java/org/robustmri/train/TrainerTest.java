@@ -2,6 +2,7 @@ package org.robustmri.train;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.data.ImageSample;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ReconstructionModel;
 import org.robustmri.tensor.Tensors;
@@ -57,7 +58,7 @@ class TrainerTest {
                 }
             for (int i = 0; i < n; i++) x[i] = t[i] + (float) (0.15 * r.nextGaussian());
             if (poison) x[5] = Float.NaN;
-            return new Batch(x, t, new float[]{max}, 1, size, size, "vol" + v);
+            return new Batch(List.of(new ImageSample(x, t, size, size, max, "vol" + v, 0, null)), "vol" + v);
         }
 
         @Override
@@ -72,7 +73,7 @@ class TrainerTest {
     }
 
     static ReconstructionModel tiny(long seed) {
-        return ModelRegistry.create(ModelRegistry.custom("unet", 4, 2), seed);
+        return ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=2"), seed);
     }
 
     @Test

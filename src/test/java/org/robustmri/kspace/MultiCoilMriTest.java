@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class TransformsTest {
+class MultiCoilMriTest {
     @Test
     void rssOfFullySampledRealKspaceEqualsStoredTarget() {
         for (Path p : TestFiles.realKspaceFiles()) {
@@ -38,7 +38,7 @@ class TransformsTest {
         // Entries with negative zero and negative values: a masked column must become +0 in both parts.
         float[] pairs = {-0f, -0f, -1f, 2f, 3f, -0f, -4f, -5f, 0f, -0f, 6f, 7f};
         Tensor k = Tensors.complexFromInterleaved(pairs, 1, 2, 3);
-        float[] out = Tensors.toFloats(Transforms.applyMask(k, new float[]{0, 1, 1}, 0, 2));
+        float[] out = Tensors.toFloats(MultiCoilMri.of(Sampling.columns(new float[]{0, 1, 1}, 0, 2, "test", 1)).applyMask(k));
         // column 0 masked, column 2 outside padding [0, 2): both +0; column 1 kept as is (plus +0.0).
         float[] expected = {0f, 0f, -1f, 2f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f};
         for (int i = 0; i < out.length; i++) {
@@ -83,10 +83,11 @@ class TransformsTest {
                 for (int j = 0; j < width; j++) mask[j] = (j % 4 == 1 || Math.abs(j - width / 2) < 4) ? 1f : 0f;
                 int padL = 2, padR = width - 3;
                 long h = g.height() / 2 + 1, w = width - 5;
-                float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(Transforms.applyMask(k, mask, padL, padR), h, w));
-                float[] fast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, mask, padL, padR, h, w));
+                MultiCoilMri physics = MultiCoilMri.of(Sampling.columns(mask, padL, padR, "test", 8));
+                float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(physics.applyMask(k), h, w));
+                float[] fast = Tensors.toFloats(physics.zeroFilledRss(k, h, w));
                 float[] fullDirect = Tensors.toFloats(Transforms.zeroFilledRss(k, h, w));
-                float[] fullFast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, null, 0, width, h, w));
+                float[] fullFast = Tensors.toFloats(MultiCoilMri.of(Sampling.full(width)).zeroFilledRss(k, h, w));
                 double max = 0;
                 for (float v : fullDirect) max = Math.max(max, v);
                 for (int i = 0; i < direct.length; i++) {
@@ -103,10 +104,11 @@ class TransformsTest {
         float[] mask = new float[29];
         for (int j = 0; j < 29; j++) mask[j] = j % 3 == 0 ? 1f : (j % 5 == 0 ? 0.5f : 0f);
         for (long[] crop : new long[][]{{37, 29}, {20, 15}, {19, 28}}) {
-            float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(Transforms.applyMask(k, mask, 1, 27), crop[0], crop[1]));
-            float[] fast = Tensors.toFloats(Transforms.maskedZeroFilledRss(k, mask, 1, 27, crop[0], crop[1]));
+            MultiCoilMri physics = MultiCoilMri.of(Sampling.columns(mask, 1, 27, "test", -1));
+            float[] direct = Tensors.toFloats(Transforms.zeroFilledRss(physics.applyMask(k), crop[0], crop[1]));
+            float[] fast = Tensors.toFloats(physics.zeroFilledRss(k, crop[0], crop[1]));
             FftTest.assertClose(fast, direct, 1e-5);
-            FftTest.assertClose(Tensors.toFloats(Transforms.maskedZeroFilledRss(k, null, 0, 29, crop[0], crop[1])),
+            FftTest.assertClose(Tensors.toFloats(MultiCoilMri.of(Sampling.full(29)).zeroFilledRss(k, crop[0], crop[1])),
                     Tensors.toFloats(Transforms.zeroFilledRss(k, crop[0], crop[1])), 1e-5);
         }
     }

@@ -1,10 +1,10 @@
-package org.robustmri.data;
+package org.robustmri.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.robustmri.TestFiles;
-import org.robustmri.eval.FileEvaluation;
+import org.robustmri.model.ZeroFilled;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.metric.VolumeScore;
 
@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** The whole chain on real scanner data against an independent numpy/scikit-image implementation. */
-class ZeroFillTest {
+class ZeroFilledReconstructionTest {
     @TempDir
     Path tmp;
 
@@ -26,7 +26,7 @@ class ZeroFillTest {
             double acc = c.get("acceleration").asDouble(), cf = c.get("center_fraction").asDouble();
             MaskFunction mf = MaskFunction.fromName("equispaced", List.of(acc), List.of(cf));
             Path out = tmp.resolve(acc + "-" + file);
-            ZeroFill.Volume v = ZeroFill.writeFile(TestFiles.REAL_KSPACE.resolve(file), out, mf, null);
+            Reconstructor.Volume v = Reconstructor.writeFile(new ZeroFilled(), TestFiles.REAL_KSPACE.resolve(file), out, mf, null);
             assertThat(v.sampling().numLowFrequencies()).isEqualTo(c.get("num_low_frequencies").asInt());
             double sum = 0;
             for (float x : v.data()) sum += x;
@@ -41,7 +41,7 @@ class ZeroFillTest {
     @Test
     void fullySampledZeroFillEqualsTheTarget() {
         Path in = TestFiles.REAL_KSPACE.resolve("pulseq_phantom_32ch.h5");
-        ZeroFill.writeFile(in, tmp.resolve("full.h5"), null, null);
+        Reconstructor.writeFile(new ZeroFilled(), in, tmp.resolve("full.h5"), null, null);
         VolumeScore s = FileEvaluation.scoreFile(in, tmp.resolve("full.h5"));
         assertThat(s.ssim()).isGreaterThan(0.99999);
         assertThat(s.nmse()).isLessThan(1e-10);

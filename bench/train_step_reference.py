@@ -2,7 +2,12 @@
 """Reference for the training-step benchmark: forward + 1-SSIM loss + backward + clip_grad_norm_(1.0) + Adam
 for the fastMRI U-Net in the paper's normalising wrapper, in Debian's python3-torch, same threads.
 
-    python3 bench/train_step_reference.py --chans 32 --pools 4 --size 320 --steps 20 --threads 2
+    PAPER_SRC=DIR FASTMRI_SRC=DIR /usr/bin/python3 bench/train_step_reference.py --chans 32 --pools 4 --size 320 --steps 20 --threads 2
+
+The model is the paper's own NormUnet (models/norm_unet.py wrapping fastMRI's Unet), loaded by
+tools/interop/unet_reference.py from checkouts named by the environment variables PAPER_SRC
+(git clone https://github.com/MLI-lab/mri_data_diversity) and FASTMRI_SRC
+(git clone https://github.com/facebookresearch/fastMRI && git checkout v0.3.0; not needed if fastmri is installed).
 """
 import argparse
 import os

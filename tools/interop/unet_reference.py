@@ -1,144 +1,95 @@
 #!/usr/bin/env python3
-"""Weight interchange check with PyTorch for the U-Net (fastMRI layout inside the paper's normalising wrapper).
+"""Weight interchange check with PyTorch for the U-Net: the paper's own `NormUnet` (Lin & Heckel, ICML 2024,
+models/norm_unet.py), which wraps fastMRI's `Unet`.
 
-    python3 tools/interop/unet_reference.py make OUT_DIR   # writes unet_ref.safetensors and unet_io.safetensors
-    python3 tools/interop/unet_reference.py check WEIGHTS.safetensors IO.safetensors
+    python3 tools/interop/unet_reference.py [--paper-src DIR] [--fastmri-src DIR] make OUT_DIR
+        # writes unet_ref.safetensors and unet_io.safetensors
+    python3 tools/interop/unet_reference.py [--paper-src DIR] [--fastmri-src DIR] check WEIGHTS.safetensors IO.safetensors
 
-`make` builds the reference model with PyTorch's own default initialisation (seeded), saves its state dict,
-and saves an input and the output the model gives for it. `check` loads a state dict (e.g. written by
-robustmri) with load_state_dict(strict=True) and compares its output on the saved input.
-Debian has no python3-safetensors, so the format (8-byte LE header length, JSON header, raw data) is
-read and written here directly.
+The reference code is imported at run time from checkouts (not copied here):
+
+    git clone https://github.com/facebookresearch/fastMRI && git -C fastMRI checkout v0.3.0
+    git clone https://github.com/MLI-lab/mri_data_diversity
+
+--fastmri-src is the fastMRI checkout (the directory holding the `fastmri` package) and --paper-src the
+mri_data_diversity checkout; without the options the environment variables FASTMRI_SRC and PAPER_SRC are used
+(and fastMRI may also be an installed package). The paper's `models/__init__.py` imports timm-dependent
+modules, so `models/norm_unet.py` is loaded directly as a file.
+
+`make` builds NormUnet(chans=4, num_pools=3) after torch.manual_seed(0) (PyTorch's default initialisation),
+saves its state dict, an input and the output the model gives for it. `check` loads a state dict (e.g. written
+by robustmri) with load_state_dict(strict=True) and compares its output on the saved input.
+Run with Debian's python3-torch (/usr/bin/python3).
 """
-import json
-import struct
+import argparse
+import importlib.util
+import os
 import sys
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
-DT = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
-TD = {v: k for k, v in DT.items()}
-
-
-def save_file(tensors, path, metadata=None):
-    header, blobs, off = {}, [], 0
-    if metadata:
-        header["__metadata__"] = metadata
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        b = t.numpy().tobytes()
-        header[name] = {"dtype": TD[t.dtype], "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
-
-def load_file(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = e["data_offsets"]
-        t = torch.frombuffer(bytearray(data[a:b]), dtype=DT[e["dtype"]]).reshape(e["shape"])
-        out[name] = t.clone()
-    return out
-
-
-class ConvBlock(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.layers = nn.Sequential(
-            nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.InstanceNorm2d(cout), nn.LeakyReLU(0.2), nn.Dropout2d(0.0),
-            nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.InstanceNorm2d(cout), nn.LeakyReLU(0.2), nn.Dropout2d(0.0))
-
-    def forward(self, x):
-        return self.layers(x)
-
-
-class TransposeConvBlock(nn.Module):
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.layers = nn.Sequential(nn.ConvTranspose2d(cin, cout, 2, stride=2, bias=False), nn.InstanceNorm2d(cout), nn.LeakyReLU(0.2))
-
-    def forward(self, x):
-        return self.layers(x)
-
-
-class Unet(nn.Module):
-    def __init__(self, chans, pools):
-        super().__init__()
-        self.down_sample_layers = nn.ModuleList([ConvBlock(1, chans)])
-        ch = chans
-        for _ in range(pools - 1):
-            self.down_sample_layers.append(ConvBlock(ch, ch * 2))
-            ch *= 2
-        self.conv = ConvBlock(ch, ch * 2)
-        self.up_conv, self.up_transpose_conv = nn.ModuleList(), nn.ModuleList()
-        for _ in range(pools - 1):
-            self.up_transpose_conv.append(TransposeConvBlock(ch * 2, ch))
-            self.up_conv.append(ConvBlock(ch * 2, ch))
-            ch //= 2
-        self.up_transpose_conv.append(TransposeConvBlock(ch * 2, ch))
-        self.up_conv.append(nn.Sequential(ConvBlock(ch * 2, ch), nn.Conv2d(ch, 1, 1)))
-
-    def forward(self, x):
-        stack = []
-        for layer in self.down_sample_layers:
-            x = layer(x)
-            stack.append(x)
-            x = F.avg_pool2d(x, 2, 2)
-        x = self.conv(x)
-        for tconv, conv in zip(self.up_transpose_conv, self.up_conv):
-            skip = stack.pop()
-            x = tconv(x)
-            pad = [0, 1 if x.shape[-1] != skip.shape[-1] else 0, 0, 1 if x.shape[-2] != skip.shape[-2] else 0]
-            if sum(pad):
-                x = F.pad(x, pad, "reflect")
-            x = conv(torch.cat([x, skip], 1))
-        return x
-
-
-class NormUnet(nn.Module):
-    def __init__(self, chans, pools):
-        super().__init__()
-        self.unet = Unet(chans, pools)
-
-    def forward(self, x):
-        mean = x.mean(dim=(1, 2, 3), keepdim=True)
-        std = x.std(dim=(1, 2, 3), keepdim=True)
-        return self.unet((x - mean) / std) * std + mean
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from st import load_file, save_file  # noqa: E402
 
 CHANS, POOLS = 4, 3
+_CACHE = {}
+
+
+def load_paper_normunet(paper_src=None, fastmri_src=None):
+    """The paper's NormUnet class, from PAPER_SRC/models/norm_unet.py, with fastMRI importable from FASTMRI_SRC."""
+    if "NormUnet" in _CACHE:
+        return _CACHE["NormUnet"]
+    paper_src = paper_src or os.environ.get("PAPER_SRC")
+    fastmri_src = fastmri_src or os.environ.get("FASTMRI_SRC")
+    if fastmri_src:
+        sys.path.insert(0, os.path.abspath(fastmri_src))
+    if not paper_src:
+        raise SystemExit("need the paper's code: --paper-src DIR or PAPER_SRC=DIR "
+                         "(git clone https://github.com/MLI-lab/mri_data_diversity)")
+    path = os.path.join(paper_src, "models", "norm_unet.py")
+    spec = importlib.util.spec_from_file_location("paper_norm_unet", path)
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)
+    except ImportError as e:
+        raise SystemExit("cannot import fastMRI for %s (%s): --fastmri-src DIR or FASTMRI_SRC=DIR "
+                         "(git clone https://github.com/facebookresearch/fastMRI, checkout v0.3.0)" % (path, e))
+    _CACHE["NormUnet"] = mod.NormUnet
+    return mod.NormUnet
+
+
+def __getattr__(name):
+    # `from unet_reference import NormUnet` (bench/train_step_reference.py) resolves the class lazily from
+    # PAPER_SRC / FASTMRI_SRC.
+    if name == "NormUnet":
+        return load_paper_normunet()
+    raise AttributeError(name)
 
 
 def main():
-    if sys.argv[1] == "make":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--paper-src", help="mri_data_diversity checkout (default: $PAPER_SRC)")
+    ap.add_argument("--fastmri-src", help="fastMRI v0.3.0 checkout (default: $FASTMRI_SRC)")
+    ap.add_argument("cmd", choices=["make", "check"])
+    ap.add_argument("args", nargs="+")
+    a = ap.parse_args()
+    NormUnet = load_paper_normunet(a.paper_src, a.fastmri_src)
+    if a.cmd == "make":
+        out = a.args[0]
         torch.manual_seed(0)
-        model = NormUnet(CHANS, POOLS).eval()
+        model = NormUnet(chans=CHANS, num_pools=POOLS).eval()
         x = torch.rand(2, 1, 26, 19) * 3 + 0.5
         with torch.no_grad():
             y = model(x)
-        save_file(model.state_dict(), sys.argv[2] + "/unet_ref.safetensors",
+        save_file(model.state_dict(), os.path.join(out, "unet_ref.safetensors"),
                   {"model": "unet", "chans": str(CHANS), "pools": str(POOLS), "generator": "torch " + torch.__version__})
-        save_file({"input": x, "output": y}, sys.argv[2] + "/unet_io.safetensors")
+        save_file({"input": x, "output": y}, os.path.join(out, "unet_io.safetensors"))
         print("params", sum(p.numel() for p in model.parameters()))
     else:
-        model = NormUnet(CHANS, POOLS).eval()
-        model.load_state_dict(load_file(sys.argv[2]), strict=True)
-        io = load_file(sys.argv[3])
+        weights, io_path = a.args[0], a.args[1]
+        model = NormUnet(chans=CHANS, num_pools=POOLS).eval()
+        model.load_state_dict(load_file(weights), strict=True)
+        io = load_file(io_path)
         with torch.no_grad():
             y = model(io["input"])
         print("max abs diff vs saved output: %.3g" % (y - io["output"]).abs().max().item())

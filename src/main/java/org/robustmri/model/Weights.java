@@ -53,22 +53,28 @@ public final class Weights {
         return c.metadata();
     }
 
+    private static String first(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", ..." : "");
+    }
+
     public static void copyInto(ReconstructionModel model, Map<String, Tensor> tensors, Path source) {
         Map<String, Tensor> params = model.parameters().asMap();
-        List<String> problems = new ArrayList<>();
-        for (String name : params.keySet()) if (!tensors.containsKey(name)) problems.add("missing " + name);
-        for (String name : tensors.keySet()) if (!params.containsKey(name)) problems.add("unexpected " + name);
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), misShaped = new ArrayList<>();
+        for (String name : params.keySet()) if (!tensors.containsKey(name)) missing.add(name);
+        for (String name : tensors.keySet()) if (!params.containsKey(name)) unexpected.add(name);
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t != null && !Arrays.equals(Torch.shape(t), Torch.shape(e.getValue()))) {
-                problems.add(e.getKey() + " has shape " + Arrays.toString(Torch.shape(t)) + ", model expects "
+                misShaped.add(e.getKey() + " has shape " + Arrays.toString(Torch.shape(t)) + ", model expects "
                         + Arrays.toString(Torch.shape(e.getValue())));
             }
         }
-        if (!problems.isEmpty()) {
-            String shown = String.join("; ", problems.subList(0, Math.min(4, problems.size())));
-            throw new DataException(source, "weights do not fit model " + model.spec().name() + " ("
-                    + problems.size() + " problem(s): " + shown + (problems.size() > 4 ? "; ..." : "") + ")");
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!missing.isEmpty()) parts.add(missing.size() + " missing (" + first(missing) + ")");
+            if (!unexpected.isEmpty()) parts.add(unexpected.size() + " unexpected (" + first(unexpected) + ")");
+            if (!misShaped.isEmpty()) parts.add(misShaped.size() + " mis-shaped (" + first(misShaped) + ")");
+            throw new DataException(source, "weights do not fit model " + model.spec().name() + ": " + String.join("; ", parts));
         }
         try (NoGradGuard guard = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {

@@ -80,6 +80,14 @@ public final class Tensors {
         return out;
     }
 
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(torch.ScalarType.Long).contiguous();
+        if (!c.device().is_cpu()) c = c.cpu();
+        long[] out = new long[Math.toIntExact(c.numel())];
+        c.data_ptr_long().get(out);
+        return out;
+    }
+
     private static long[] appendTwo(long[] shape) {
         long[] s = java.util.Arrays.copyOf(shape, shape.length + 1);
         s[shape.length] = 2;

@@ -1,6 +1,7 @@
 package org.robustmri.kspace;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.robustmri.TestFiles;
 import org.robustmri.io.FastMriFile;
@@ -8,6 +9,7 @@ import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -110,6 +112,60 @@ class MultiCoilMriTest {
             FftTest.assertClose(fast, direct, 1e-5);
             FftTest.assertClose(Tensors.toFloats(MultiCoilMri.of(Sampling.full(29)).zeroFilledRss(k, crop[0], crop[1])),
                     Tensors.toFloats(Transforms.zeroFilledRss(k, crop[0], crop[1])), 1e-5);
+        }
+    }
+
+    private static Tensor randomComplex(long seed, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return Tensors.complexFromInterleaved(FftTest.randomPairs((int) n, seed), shape).to(torch.ScalarType.ComplexDouble);
+    }
+
+    /** {@code sum(a * conj(b))} in float64. */
+    private static double[] inner(Tensor a, Tensor b) {
+        Tensor p = torch.view_as_real(a.mul(b.conj()).sum().reshape(1)).reshape(2);
+        double[] v = Tensors.toDoubles(p);
+        return v;
+    }
+
+    @Test
+    void forwardAndAdjointAreAdjointWithMapsAnd1DAnd2DMasks() {
+        long b = 2, c = 3, h = 10, w = 12;
+        Tensor x = randomComplex(1, b, 1, h, w), y = randomComplex(2, b, c, h, w), maps = randomComplex(3, b, c, h, w);
+        float[] cols = new float[(int) w];
+        for (int j = 0; j < w; j++) cols[j] = j % 3 == 0 || j == 6 ? 1f : 0f;
+        float[] grid = new float[(int) (h * w)];
+        for (int i = 0; i < grid.length; i++) grid[i] = (i * 7) % 5 < 2 ? 1f : 0f;
+        List<MultiCoilMri> cases = List.of(
+                MultiCoilMri.of(Sampling.columns(cols, 1, 11, "cols", 1)),
+                MultiCoilMri.of(Sampling.grid(grid, (int) h, (int) w, "2-D")),
+                MultiCoilMri.ofBatch(List.of(Sampling.columns(cols, 0, 12, "a", 1), Sampling.columns(cols, 2, 9, "b", 1))),
+                MultiCoilMri.of(Sampling.full((int) w)));
+        for (MultiCoilMri base : cases) {
+            for (MultiCoilMri a : List.of(base, base.withSensitivities(maps))) {
+                double[] lhs = inner(a.forward(x.expand(new long[]{b, a == base ? c : 1, h, w}).contiguous()), y);
+                double[] rhs = inner(x.expand(new long[]{b, a == base ? c : 1, h, w}).contiguous(), a.adjoint(y));
+                assertThat(lhs[0]).isCloseTo(rhs[0], within(1e-9 * Math.abs(lhs[0]) + 1e-9));
+                assertThat(lhs[1]).isCloseTo(rhs[1], within(1e-9 * Math.abs(lhs[0]) + 1e-9));
+                // masking is idempotent, and A = M A: the adjoint of the mask is the mask
+                Tensor k = a.forward(x.expand(new long[]{b, a == base ? c : 1, h, w}).contiguous());
+                assertThat(Tensors.toDoubles(a.applyMask(k))).containsExactly(Tensors.toDoubles(k));
+            }
+        }
+    }
+
+    @Test
+    void softDataConsistencyActsOnlyOnSampledEntries() {
+        float[] cols = {1, 0, 1, 1, 0, 0};
+        MultiCoilMri a = MultiCoilMri.of(Sampling.columns(cols, 0, 5, "t", 2)); // column 5 outside the window
+        Tensor k = randomComplex(4, 2, 4, 6), k0 = randomComplex(5, 2, 4, 6);
+        Tensor weight = Tensors.fromDoubles(new double[]{0.5}, 1);
+        double[] dc = Tensors.toDoubles(a.softDataConsistency(k, k0, weight));
+        double[] kk = Tensors.toDoubles(k), kk0 = Tensors.toDoubles(k0);
+        for (int i = 0; i < dc.length; i++) {
+            int column = (i / 2) % 6;
+            double expected = column == 0 || column == 2 || column == 3 ? 0.5 * (kk[i] - kk0[i]) : 0.0;
+            assertThat(dc[i]).isCloseTo(expected, within(1e-12));
         }
     }
 }

@@ -28,11 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
+@Command(mixinStandardHelpOptions = true, name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
         subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class})
 final class BenchCommand {
 
-    @Command(name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
+    @Command(mixinStandardHelpOptions = true, name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
     static final class Pipeline implements Callable<Integer> {
         @Parameters(paramLabel = "FILE.h5")
         Path file;
@@ -81,7 +81,7 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "train-step", description = {"Training step time (forward, 1-SSIM loss, backward, clipping, Adam) of any model,",
+    @Command(mixinStandardHelpOptions = true, name = "train-step", description = {"Training step time (forward, 1-SSIM loss, backward, clipping, Adam) of any model,",
             "through the training path (the model's own transform on a file of random k-space, equispaced 4x/0.08 masks)."})
     static final class TrainStep implements Callable<Integer> {
         @Option(names = "--model", defaultValue = "unet-small", description = {"Registered name, family, or NAME:key=value,...",
@@ -139,7 +139,7 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "eval", description = "Evaluation throughput (zero-fill input, one forward pass and all metrics per slice) of a model on a file, in slices per second.")
+    @Command(mixinStandardHelpOptions = true, name = "eval", description = "Evaluation throughput (zero-fill input, one forward pass and all metrics per slice) of a model on a file, in slices per second.")
     static final class Eval implements Callable<Integer> {
         @Parameters(paramLabel = "FILE.h5")
         Path file;

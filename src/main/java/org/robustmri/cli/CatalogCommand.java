@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "catalog", description = {
+@Command(mixinStandardHelpOptions = true, name = "catalog", description = {
         "Writes a catalog CSV of fastMRI-layout files, one row per volume, with the paper's columns (folderDirectory, filename, start_slice, end_slice, protocolName, systemModel, systemFieldStrength_T, receiverChannels, institutionName, sequence_type, encodeX, encodeY, reconX, reconY, numSlices, datasetName) plus patient_id, anatomy, header_hash and contrast.",
         "Reads headers, attributes and dataset shapes only, in parallel. Unreadable files are skipped and listed in <out>_errors.csv."})
 final class CatalogCommand implements Callable<Integer> {

@@ -7,13 +7,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import org.robustmri.io.AtomicFiles;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", description = {"The embedded default study: simulates 7 distributions (anatomy, contrast and field-strength shifts),",
+@Command(mixinStandardHelpOptions = true, name = "demo", description = {"The embedded default study: simulates 7 distributions (anatomy, contrast and field-strength shifts),",
         "trains a small U-Net on 5 single distributions, their mixture (at single-set size and as the union) and a P+Q pair,",
         "evaluates all on all (2 held out), and builds the report. Re-running continues where it stopped."})
 final class DemoCommand implements Callable<Integer> {
@@ -36,12 +37,14 @@ final class DemoCommand implements Callable<Integer> {
         if (fresh && Files.exists(dir)) deleteTree(dir);
         Files.createDirectories(dir);
         Path cfgFile = dir.resolve("demo-config.yaml");
+        byte[] config;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/org/robustmri/experiment/" + resource)) {
             if (in == null) throw new IllegalStateException("missing resource " + resource);
-            Files.write(cfgFile, in.readAllBytes());
+            config = in.readAllBytes();
         }
+        AtomicFiles.write(cfgFile, tmp -> Files.write(tmp, config));
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
-        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, spec.commandLine().getOut());
+        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, false, spec.commandLine().getOut());
     }
 
     static void deleteTree(Path dir) {

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "experiment", description = {"Runs a robustness study: trains every model on every training set for every seed, evaluates every",
+@Command(mixinStandardHelpOptions = true, name = "experiment", description = {"Runs a robustness study: trains every model on every training set for every seed, evaluates every",
         "epoch's checkpoint on every test set, and writes results.csv, the analyses and report.html. --dry-run validates",
         "the config against the data and prints the plan with a time estimate; --resume continues an interrupted study."})
 final class ExperimentCommand implements Callable<Integer> {
@@ -28,6 +28,10 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "Continue a study whose directory already exists (finished runs are skipped).")
     boolean resume;
+
+    @Option(names = "--extend", description = {"With --resume: allow a config that only adds training sets, models or seeds;",
+            "finished runs never change (any other change is refused, listing the keys)."})
+    boolean extend;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Experiment directory (default: experiments/NAME).")
     Path out;
@@ -46,12 +50,13 @@ final class ExperimentCommand implements Callable<Integer> {
         ExperimentConfig cfg = ExperimentConfig.read(config);
         Path dir = out != null ? out : Path.of("experiments", cfg.name());
         Path base = config.toAbsolutePath().getParent();
-        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, !noProbe, spec.commandLine().getOut());
+        if (extend && !resume) throw new Main.UsageException("--extend continues an existing study: add --resume");
+        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, extend, !noProbe, spec.commandLine().getOut());
     }
 
-    static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, boolean probe,
-                             PrintWriter out) {
-        Experiment exp = new Experiment(cfg, base, dir, dataRoot);
+    static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, boolean extend,
+                             boolean probe, PrintWriter out) {
+        Experiment exp = new Experiment(cfg, base, dir, dataRoot).allowExtension(extend);
         if (dryRun) {
             Experiment.Plan p = exp.plan(probe);
             out.printf(Locale.ROOT, "experiment %s: %d run(s), %d test set(s)%s%n", cfg.name(), p.runs().size(), p.testVolumes().size(),

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "info", description = "Shapes, dtypes, attributes, parsed ISMRMRD header and padding of a fastMRI-format file.")
+@Command(mixinStandardHelpOptions = true, name = "info", description = "Shapes, dtypes, attributes, parsed ISMRMRD header and padding of a fastMRI-format file.")
 final class InfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.h5", description = "A fastMRI-layout HDF5 file.")
     Path file;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "mask", description = {"Prints a fastMRI undersampling mask as one line of 0/1 and num_low_frequencies=N.",
+@Command(mixinStandardHelpOptions = true, name = "mask", description = {"Prints a fastMRI undersampling mask as one line of 0/1 and num_low_frequencies=N.",
         "Bit-identical to fastMRI for the same seed: --seed-from NAME seeds numpy's RandomState with the code points of NAME (test-time masks), --seed N with the integer N."})
 final class MaskCommand implements Callable<Integer> {
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "equispaced | equispaced-fraction | random")

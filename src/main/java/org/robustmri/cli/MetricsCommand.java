@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "metrics", description = "Per-volume SSIM/PSNR/NMSE of reconstructions against targets, matched by file name, and both SSIM aggregations.")
+@Command(mixinStandardHelpOptions = true, name = "metrics", description = "Per-volume SSIM/PSNR/NMSE of reconstructions against targets, matched by file name, and both SSIM aggregations.")
 final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "FILE|DIR", description = "Target file or directory (reconstruction_rss or reconstruction_esc).")
     Path target;

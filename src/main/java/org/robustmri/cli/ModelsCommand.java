@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "models", description = "Lists every registered model with its exact parameter count, and the families with their parameters.")
+@Command(mixinStandardHelpOptions = true, name = "models", description = "Lists every registered model with its exact parameter count, and the families with their parameters.")
 final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

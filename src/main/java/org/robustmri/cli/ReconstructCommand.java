@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "reconstruct", description = {"Reconstructs files with a trained model: test-time masks seeded from each file name (or the file's own 'mask'),",
+@Command(mixinStandardHelpOptions = true, name = "reconstruct", description = {"Reconstructs files with a trained model: test-time masks seeded from each file name (or the file's own 'mask'),",
         "one forward pass per slice; writes fastMRI 'reconstruction' files and a provenance.json."})
 final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "A checkpoint (.safetensors) written by train, or PyTorch weights with --arch.")

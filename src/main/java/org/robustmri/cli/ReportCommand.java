@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "Rebuilds an experiment's analyses, figures and report.html from its results.csv and runs.csv.")
+@Command(mixinStandardHelpOptions = true, name = "report", description = "Rebuilds an experiment's analyses, figures and report.html from its results.csv and runs.csv.")
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPERIMENT_DIR")
     Path dir;

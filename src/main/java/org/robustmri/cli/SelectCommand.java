@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "select", description = {
+@Command(mixinStandardHelpOptions = true, name = "select", description = {
         "Shows what a distribution selects from a catalog: volumes, slices, rows per filter, and counts per protocol, scanner, field strength, coils, dataset and anatomy, so a split can be checked before training.",
         "The distribution is a YAML list of attribute filters (keys ANDed within a filter, filters ORed), one filter mapping, or an experiment config whose train_attr or test_attr is used (--key)."})
 final class SelectCommand implements Callable<Integer> {

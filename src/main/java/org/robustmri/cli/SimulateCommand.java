@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "simulate", description = {
+@Command(mixinStandardHelpOptions = true, name = "simulate", description = {
         "Simulates fully sampled multi-coil k-space volumes of named MRI distributions in fastMRI layout",
         "(k-space (slices, coils, 2M, M), RSS target, ISMRMRD header), deterministic for a seed and any thread count.",
         "Distributions come from the built-in library (see --list) and optionally a YAML file (--library)."})

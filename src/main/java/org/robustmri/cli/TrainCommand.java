@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", description = {"Trains a reconstruction model on a distribution or a mixture (the paper's recipe by default:",
+@Command(mixinStandardHelpOptions = true, name = "train", description = {"Trains a reconstruction model on a distribution or a mixture (the paper's recipe by default:",
         "1-SSIM, Adam, clipping 1.0, one-cycle lr per step, a checkpoint every epoch). Every config key has a flag;",
         "flags override the config. --resume RUN_DIR continues a stopped run exactly."})
 final class TrainCommand implements Callable<Integer> {

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-@Command(name = "zerofill", description = {"Writes the zero-filled RSS reconstruction of each input, cropped to the target size (or the header's recon size),",
+@Command(mixinStandardHelpOptions = true, name = "zerofill", description = {"Writes the zero-filled RSS reconstruction of each input, cropped to the target size (or the header's recon size),",
         "undersampled with the test-time mask seeded from each input file's name (fastMRI's convention).",
         "Files that carry a 'mask' dataset (already undersampled test files) are used as they are."})
 final class ZerofillCommand implements Callable<Integer> {

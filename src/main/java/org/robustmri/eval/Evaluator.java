@@ -30,9 +30,8 @@ import java.util.function.IntConsumer;
 public final class Evaluator implements AutoCloseable {
     public static final String HEADER = "run,train_set,checkpoint,epoch,test_set,volume,slice,metric,value,metric_spec";
 
-    private final Path target;
-    private final Path partial;
-    private final BufferedWriter out;
+    private final AtomicFiles.Pending file;
+    private final java.io.Writer out;
     private final boolean normalizeOutput;
     private final Map<String, CellStats> cells = new LinkedHashMap<>();
 
@@ -57,17 +56,10 @@ public final class Evaluator implements AutoCloseable {
      *                        (the paper's Section 7 option); recorded in every metric spec
      */
     public Evaluator(Path resultsCsv, boolean normalizeOutput) {
-        this.target = resultsCsv;
-        this.partial = resultsCsv.resolveSibling(resultsCsv.getFileName() + ".partial");
         this.normalizeOutput = normalizeOutput;
-        try {
-            Files.createDirectories(partial.toAbsolutePath().getParent());
-            out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-            out.write(HEADER);
-            out.newLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(resultsCsv + ": cannot write: " + e.getMessage(), e);
-        }
+        this.file = AtomicFiles.open(resultsCsv);
+        this.out = file.writer();
+        line(HEADER);
     }
 
     public String spec(MetricSpec m) {
@@ -114,10 +106,14 @@ public final class Evaluator implements AutoCloseable {
             row(key, testSet, v.name(), -1, "psnr", v.psnr(), spec(MetricSpec.PSNR));
             row(key, testSet, v.name(), -1, "nmse", v.nmse(), spec(MetricSpec.NMSE));
         }
+    }
+
+    private void line(String text) {
         try {
-            out.flush();
+            out.write(text);
+            out.write('\n');
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException("results: write failed: " + e.getMessage(), e);
         }
     }
 
@@ -149,9 +145,9 @@ public final class Evaluator implements AutoCloseable {
         try {
             out.write(String.join(",", csv(key.run()), csv(key.trainSet()), csv(key.checkpoint()), Integer.toString(key.epoch()),
                     csv(testSet), csv(volume), Integer.toString(slice), metric, String.format(Locale.ROOT, "%.10g", value), csv(spec)));
-            out.newLine();
+            out.write('\n');
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException("results: write failed: " + e.getMessage(), e);
         }
     }
 
@@ -201,27 +197,14 @@ public final class Evaluator implements AutoCloseable {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    private boolean finished;
-
-    /** Completes the results file: renames it from its {@code .partial} name. */
+    /** Completes the results file: it becomes visible under its name in one step. */
     public void finish() {
-        try {
-            out.close();
-            Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            finished = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        file.commit();
     }
 
-    /** Closes without finishing when {@link #finish()} was not reached: the rows stay under the {@code .partial} name. */
+    /** Closes without finishing when {@link #finish()} was not reached: nothing is left behind. */
     @Override
     public void close() {
-        if (finished) return;
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        file.close();
     }
 }

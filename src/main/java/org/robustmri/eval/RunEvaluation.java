@@ -6,6 +6,7 @@ import org.robustmri.data.CatalogEntry;
 import org.robustmri.data.Distribution;
 import org.robustmri.data.Leakage;
 import org.robustmri.io.DataException;
+import org.robustmri.io.Manifest;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ReconstructionModel;
@@ -91,11 +92,26 @@ public final class RunEvaluation {
         return out;
     }
 
-    /** Evaluates the run; returns the summary rows. */
+    /** The commit record of an evaluation directory, written after its results, summary and provenance. */
+    public static Path manifest(Path outDir) {
+        return outDir.resolve("manifest.json");
+    }
+
+    /** True when {@code outDir} holds a complete evaluation: its manifest exists and every file matches it. */
+    public static boolean complete(Path outDir) {
+        return Manifest.read(manifest(outDir)).map(m -> m.verify(outDir)).orElse(false);
+    }
+
+    /** Evaluates the run; returns the summary rows. The evaluation is committed by {@link #manifest}. */
     public static List<Evaluator.SummaryRow> run(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
                                                  boolean normalizeOutput, Path outDir, String trainSetName, IntConsumer onSlice) {
         RunDirectory run = new RunDirectory(runDir);
         List<Integer> epochs = checkpoints(run, which);
+        try {
+            Files.deleteIfExists(manifest(outDir)); // a stale record must never vouch for new, partial files
+        } catch (IOException e) {
+            throw new DataException(manifest(outDir), "cannot delete: " + e.getMessage(), e);
+        }
         List<Evaluator.SummaryRow> summary;
         try (Evaluator ev = new Evaluator(outDir.resolve("results.csv"), normalizeOutput)) {
             for (int epoch : epochs) {
@@ -119,6 +135,8 @@ public final class RunEvaluation {
                 .put("output_normalization", normalizeOutput ? "each output slice rescaled to its target's mean and std" : "none")
                 .put("summary_interval", "95% percentile bootstrap over volumes, 2000 resamples")
                 .write(outDir.resolve("provenance.json"));
+        Manifest.of(outDir, List.of(outDir.resolve("results.csv"), outDir.resolve("summary.csv"), outDir.resolve("provenance.json")),
+                Map.of("run", runDir.getFileName().toString(), "checkpoints", epochs)).write(manifest(outDir));
         return summary;
     }
 }

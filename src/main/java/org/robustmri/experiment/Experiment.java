@@ -112,7 +112,21 @@ public final class Experiment {
             if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
         }
         for (ExperimentConfig.ModelEntry m : c.models()) m.spec();
+        if (c.simulate() != null) {
+            ExperimentConfig.Simulate sim = c.simulate();
+            if (sim.distributions() == null || sim.distributions().isEmpty()) throw new IllegalArgumentException("simulate needs distributions");
+            positive("simulate.train_volumes", sim.trainVolumes(), 1);
+            positive("simulate.validation_volumes", sim.validationVolumes(), 0);
+            positive("simulate.test_volumes", sim.testVolumes(), 1);
+            positive("simulate.slices", sim.slices(), 1);
+            positive("simulate.matrix", sim.matrix(), 16);
+        }
+        if (c.panelSlices() != null) positive("panel_slices", c.panelSlices(), 0);
         return c;
+    }
+
+    private static void positive(String key, Integer value, int min) {
+        if (value != null && value < min) throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
     }
 
     public Path directory() {
@@ -140,7 +154,9 @@ public final class Experiment {
     }
 
     private List<String> validationCatalogs() {
-        if (simulated()) return List.of(dataDir().resolve("validation.csv").toString());
+        if (simulated()) {
+            return orDefault(cfg.simulate().validationVolumes(), 1) == 0 ? List.of() : List.of(dataDir().resolve("validation.csv").toString());
+        }
         List<String> v = cfg.data().validationCatalogs();
         return v == null ? List.of() : v.stream().map(p -> resolveConfigPath(p).toString()).toList();
     }
@@ -178,14 +194,18 @@ public final class Experiment {
         return n;
     }
 
+    /** The built-in distribution library, with the config's own library file on top when it names one. */
+    private DistributionLibrary library() {
+        String file = cfg.simulate().library();
+        return file == null ? DistributionLibrary.builtIn() : DistributionLibrary.builtIn().withFile(resolveConfigPath(file));
+    }
+
     /** Simulates train, validation and test splits (different subjects) and catalogs them; skipped when done. */
     void simulate(Listener l) {
         ExperimentConfig.Simulate s = cfg.simulate();
         Path done = dataDir().resolve(".complete");
         if (Files.exists(done)) return;
-        DistributionLibrary lib = s.library() == null ? DistributionLibrary.builtIn()
-                : DistributionLibrary.builtIn().withFile(resolveConfigPath(s.library()));
-        List<org.robustmri.sim.Distribution> dists = lib.resolve(s.distributions());
+        List<org.robustmri.sim.Distribution> dists = library().resolve(s.distributions());
         int slices = orDefault(s.slices(), 8), matrix = orDefault(s.matrix(), 64);
         long seed = s.seed() == null ? 0 : s.seed();
         int threads = Runtime.getRuntime().availableProcessors();
@@ -253,9 +273,10 @@ public final class Experiment {
     public Plan plan(boolean probe) {
         for (String t : cfg.testSets()) filters(t);
         for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) for (String c : t.components()) filters(c);
-        if (simulated()) DistributionLibrary.builtIn().resolve(cfg.simulate().distributions());
+        if (simulated()) library().resolve(cfg.simulate().distributions());
         boolean ready = !simulated() || Files.exists(dataDir().resolve(".complete"));
         List<RunPlan> runs = runs();
+        for (RunPlan r : runs) r.spec().validate(); // ranges, model, mask, loss: the same checks a run makes
         Map<String, Long> perEpoch = new LinkedHashMap<>();
         Map<String, Integer> testVolumes = new LinkedHashMap<>();
         long steps = 0, evalSlices = 0;
@@ -293,7 +314,7 @@ public final class Experiment {
             }
         } else {
             int m = orDefault(cfg.simulate().matrix(), 64);
-            int coils = DistributionLibrary.builtIn().resolve(cfg.simulate().distributions()).get(0).coils();
+            int coils = library().resolve(cfg.simulate().distributions()).get(0).coils();
             shape = new StepTimer.Shape(coils, 2 * m, m, m, m); // the simulator oversamples the readout 2x
             int perDist = orDefault(cfg.simulate().trainVolumes(), 6) * orDefault(cfg.simulate().slices(), 8);
             for (RunPlan r : runs) {
@@ -342,13 +363,75 @@ public final class Experiment {
 
     // ---------------------------------------------------------------------------------------------- run
 
+    /** Config keys a resume may change: they decide nothing about finished runs. */
+    static final Set<String> RESUMABLE_CHANGES = Set.of("recipe.threads", "data.data_root", "panel_slices", "analyses");
+
+    /**
+     * What a resume would change compared with the study in the directory: config errors for changes to finished
+     * work; with {@code extend}, appended training sets, models, seeds and new distributions are allowed.
+     */
+    public List<String> changesAgainstDirectory(boolean extend) {
+        Path saved = out.resolve("experiment.yaml");
+        if (!Files.isRegularFile(saved)) return List.of();
+        ExperimentConfig before = ExperimentConfig.read(saved);
+        List<String> refused = new ArrayList<>();
+        for (String change : org.robustmri.io.ConfigDiff.changes(ExperimentConfig.YAML.valueToTree(before),
+                ExperimentConfig.YAML.valueToTree(cfg), Set.of())) {
+            String key = change.substring(0, change.indexOf(':'));
+            if (RESUMABLE_CHANGES.stream().anyMatch(r -> key.equals(r) || key.startsWith(r + ".") || key.startsWith(r + "["))) continue;
+            if (extend && EXTENSION.matcher(change).find()) continue;
+            refused.add(change);
+        }
+        return refused;
+    }
+
+    private static final java.util.regex.Pattern EXTENSION = java.util.regex.Pattern.compile(
+            "^((training_sets|models)\\[\\d+\\]|seeds\\.(model|data)\\[\\d+\\]|distributions\\.[^.\\[]+): \\(absent\\) -> ");
+
+    private boolean extend;
+
+    /** Lets {@link #run} add runs to a study (appended training sets, models, seeds); finished runs never change. */
+    public Experiment allowExtension(boolean on) {
+        this.extend = on;
+        return this;
+    }
+
+    /** The canonical config's SHA-256, recorded with the results. */
+    public String fingerprint() {
+        return org.robustmri.io.Manifest.sha256(cfg.toYaml());
+    }
+
     /** Runs (or continues) the whole study and builds the report; returns it. */
     public Report.Built run(Listener l) {
+        // everything the dry run checks, before anything is written
+        Plan checked = plan(false);
+        if (checked.filesMissing() > 0) {
+            throw new DataException(checked.filesMissing() + " of " + checked.filesChecked() + " data files named by the catalogs are missing"
+                    + " (give --data-root to where they are)");
+        }
+        refuseChanges();
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot create: " + e.getMessage(), e);
+            throw new DataException(out, "cannot create: " + e.getMessage(), e);
         }
+        try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(out)) {
+            return runLocked(l);
+        }
+    }
+
+    private void refuseChanges() {
+        List<String> refused = changesAgainstDirectory(extend);
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException(out + " holds this study with another config; it would change: "
+                    + String.join("; ", refused) + (extend ? "" : " (--extend may only add training sets, models and seeds)"));
+        }
+    }
+
+    private Report.Built runLocked(Listener l) {
+        refuseChanges(); // again under the lock: another process may have written the study meanwhile
+        List<Path> stale = AtomicFiles.removeStaleTemporaries(out);
+        if (!stale.isEmpty()) l.message("removed " + stale.size() + " temporary file(s) left by an interrupted run");
         AtomicFiles.writeString(out.resolve("experiment.yaml"), cfg.toYaml());
         long t0 = System.nanoTime();
         if (simulated()) simulate(l);
@@ -362,22 +445,23 @@ public final class Experiment {
             k++;
             Path dir = out.resolve("runs").resolve(r.run());
             RunDirectory rd = new RunDirectory(dir);
+            // a finished run returns at once (its commits verified, its provenance completed)
             boolean finished = finishedEpochs(rd) >= r.spec().epochs();
             if (!finished) {
                 long steps = 0;
                 TrainRun.Prepared p = TrainRun.prepare(r.spec());
                 for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
                 l.phase(String.format(Locale.ROOT, "train %d/%d %s", k, runs.size(), r.run()), steps - doneSteps(rd), "steps");
-                TrainRun.run(r.spec(), dir, new TrainListener() {
-                    @Override
-                    public void onStep(int epoch, long step, double loss, double lr) {
-                        l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
-                    }
-                });
-                l.endPhase();
             }
+            TrainRun.run(r.spec(), dir, new TrainListener() {
+                @Override
+                public void onStep(int epoch, long step, double loss, double lr) {
+                    l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
+                }
+            });
+            if (!finished) l.endPhase();
             Path evalDir = dir.resolve("eval");
-            if (!Files.exists(evalDir.resolve("results.csv"))) {
+            if (!RunEvaluation.complete(evalDir)) {
                 List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(r.spec(), tests, testCatalogs(),
                         dataRoot() == null ? null : Path.of(dataRoot()));
                 MaskFunction mask = MaskFunction.fromName(r.spec().mask().type(), r.spec().mask().accelerations(), r.spec().mask().centerFractions());
@@ -392,6 +476,11 @@ public final class Experiment {
                     r.modelSeed(), r.dataSeed(), validationByEpoch(rd)));
         }
         Path baseline = evaluateZeroFilled(runs.get(0).spec(), test, tests, l);
+        try {
+            Files.deleteIfExists(manifest()); // the merged outputs are rewritten below; only a new record vouches for them
+        } catch (IOException e) {
+            throw new DataException(manifest(), "cannot delete: " + e.getMessage(), e);
+        }
         mergeResults(runs, baseline);
         RunInfo.write(out.resolve("runs.csv"), infos);
         l.phase("panels", cfg.testSets().size(), "test sets");
@@ -405,14 +494,37 @@ public final class Experiment {
                 .put("test_sets", cfg.testSets())
                 .put("wall_seconds_this_invocation", (System.nanoTime() - t0) / 1e9)
                 .put("config", "experiment.yaml")
+                .put("config_sha256", fingerprint())
                 .write(out.resolve("provenance.json"));
+        List<Path> outputs = new ArrayList<>(List.of(out.resolve("experiment.yaml"), out.resolve("results.csv"),
+                out.resolve("runs.csv"), out.resolve("provenance.json"), built.html()));
+        for (String sub : List.of("analyses", "figures", "panels")) outputs.addAll(filesIn(out.resolve(sub)));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", cfg.name());
+        fields.put("config_sha256", fingerprint());
+        fields.put("runs", runs.size());
+        new org.robustmri.io.Manifest(fields, org.robustmri.io.Manifest.of(out, outputs, fields).files()).write(manifest());
         return built;
+    }
+
+    /** The commit record of the study's merged outputs (results, runs, analyses, figures, panels, report). */
+    public Path manifest() {
+        return out.resolve("manifest.json");
+    }
+
+    private static List<Path> filesIn(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            throw new DataException(dir, "cannot list: " + e.getMessage(), e);
+        }
     }
 
     private Path evaluateZeroFilled(TrainSpec spec, Catalog test, Map<String, JsonNode> tests, Listener l) {
         Path dir = out.resolve("runs").resolve(Report.ZERO_FILLED).resolve("eval");
         Path results = dir.resolve("results.csv");
-        if (Files.exists(results)) return results;
+        if (RunEvaluation.complete(dir)) return results;
         MaskFunction mask = MaskFunction.fromName(spec.mask().type(), spec.mask().accelerations(), spec.mask().centerFractions());
         Path root = dataRoot() == null ? null : Path.of(dataRoot());
         Map<String, List<Evaluator.TestVolume>> vols = new LinkedHashMap<>();
@@ -434,6 +546,7 @@ public final class Experiment {
             }
             ev.finish();
         }
+        org.robustmri.io.Manifest.of(dir, List.of(results), Map.of("run", Report.ZERO_FILLED)).write(RunEvaluation.manifest(dir));
         l.endPhase();
         return results;
     }
@@ -458,22 +571,11 @@ public final class Experiment {
     }
 
     static int finishedEpochs(RunDirectory rd) {
-        if (!Files.exists(rd.progress())) return 0;
-        try {
-            JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rd.progress().toFile());
-            return n.get("epochsDone").asInt();
-        } catch (IOException e) {
-            return 0;
-        }
+        return rd.latestVerifiedCommit().map(RunDirectory.Commit::epoch).orElse(0);
     }
 
     static long doneSteps(RunDirectory rd) {
-        if (!Files.exists(rd.progress())) return 0;
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rd.progress().toFile()).get("step").asLong();
-        } catch (IOException e) {
-            return 0;
-        }
+        return rd.latestVerifiedCommit().map(RunDirectory.Commit::step).orElse(0L);
     }
 
     /** Validation SSIM per epoch from a run's training log (empty without a validation set). */

@@ -126,6 +126,15 @@ public record ExperimentConfig(
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' at "
                     + e.getPathReference().replaceAll("org\\.robustmri\\.experiment\\.ExperimentConfig(\\$)?", "") + "; known: "
                     + e.getKnownPropertyIds(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("(top level)");
+            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException(file + ": no such experiment config file", e);
         } catch (IOException e) {
             throw new DataException(file, "cannot read experiment config: " + e.getMessage().lines().findFirst().orElse(""), e);
         }

@@ -51,6 +51,17 @@ final class BufferedWriteChannel extends FileChannel {
         }
     }
 
+    /** The channel a jhdf writer writes through (buffered or not), or null when jhdf's internals differ. */
+    static FileChannel channelOf(io.jhdf.WritableHdfFile file) {
+        try {
+            Field fcField = io.jhdf.WritableHdfFile.class.getDeclaredField("fileChannel");
+            fcField.setAccessible(true);
+            return (FileChannel) fcField.get(file);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private void flush() throws IOException {
         if (bufferStart < 0 || buffer.position() == 0) {
             bufferStart = -1;

@@ -43,9 +43,9 @@ public final class FastMriWriter {
         }
         float[][][] data = reshape3(volume, slices, h, w);
         AtomicFiles.write(out, tmp -> {
-            try (WritableHdfFile f = open(tmp)) {
-                f.putDataset(FastMriFile.RECONSTRUCTION, data);
-                putAttributes(f, attributes);
+            try (Writable file = open(tmp)) {
+                file.file().putDataset(FastMriFile.RECONSTRUCTION, data);
+                putAttributes(file.file(), attributes);
             }
         });
     }
@@ -62,7 +62,8 @@ public final class FastMriWriter {
         double norm = Math.sqrt(sumSq);
         double maxValue = max;
         AtomicFiles.write(out, tmp -> {
-            try (WritableHdfFile f = open(tmp)) {
+            try (Writable file = open(tmp)) {
+                WritableHdfFile f = file.file();
                 f.putDataset(FastMriFile.HEADER, v.header().toXml());
                 // jhdf lays out the dataset; its bytes are replaced below with one positional write
                 WritableDataset ks = f.putDataset(FastMriFile.KSPACE, zeroPlaceholder(v));
@@ -122,11 +123,30 @@ public final class FastMriWriter {
         }
     }
 
-    /** A jhdf writer whose many small writes are coalesced (see {@link BufferedWriteChannel}). */
-    static WritableHdfFile open(Path tmp) {
+    /**
+     * A jhdf writer whose many small writes are coalesced (see {@link BufferedWriteChannel}). Closing it always
+     * closes the file: jhdf's own close leaves its channel open when its final writes fail (a full disk).
+     */
+    static Writable open(Path tmp) {
         WritableHdfFile f = HdfFile.write(tmp);
         BufferedWriteChannel.install(f);
-        return f;
+        return new Writable(f, BufferedWriteChannel.channelOf(f));
+    }
+
+    /** A jhdf file being written, and its channel. */
+    record Writable(WritableHdfFile file, java.nio.channels.FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                file.close();
+            } finally {
+                try {
+                    if (channel != null && channel.isOpen()) channel.close();
+                } catch (java.io.IOException ignored) {
+                    // the write already failed; that error is the one to report
+                }
+            }
+        }
     }
 
     private static void putAttributes(WritableHdfFile f, Map<String, Object> attributes) {

@@ -32,7 +32,6 @@ public final class MultiCoilMri {
     private final int width;
     private final Sampling single;      // set when made from one column Sampling: enables the separable zero-fill
     private final Tensor sensitivities; // complex (B, C, H, W) or null
-    private Tensor maskCache;
 
     private MultiCoilMri(float[] weights, int batch, int maskHeight, int width, Sampling single, Tensor sensitivities) {
         Torch.init();
@@ -70,9 +69,7 @@ public final class MultiCoilMri {
     /** The same mask with coil sensitivity maps {@code s}: complex (B, C, H, W). */
     public MultiCoilMri withSensitivities(Tensor s) {
         if (!s.is_complex()) throw new IllegalArgumentException("sensitivity maps must be complex");
-        MultiCoilMri m = new MultiCoilMri(weights, batch, maskHeight, width, single, s);
-        m.maskCache = maskCache;
-        return m;
+        return new MultiCoilMri(weights, batch, maskHeight, width, single, s);
     }
 
     public boolean fullySampled() {
@@ -90,16 +87,14 @@ public final class MultiCoilMri {
 
     /**
      * The mask as a float tensor on {@code device}, broadcastable to (B, C, H, W): (1, W) or (H, W) for one slice,
-     * (B, 1, 1, W) or (B, 1, H, W) for a batch; null when fully sampled.
+     * (B, 1, 1, W) or (B, 1, H, W) for a batch; null when fully sampled. Made afresh in the caller's scope (it is
+     * small): a cached tensor would die with whichever scope first made it.
      */
     public Tensor mask(Device device) {
         if (weights == null) return null;
-        if (maskCache == null || !maskCache.device().equals(device)) {
-            long[] shape = batch == 0 ? new long[]{maskHeight, width} : new long[]{batch, 1, maskHeight, width};
-            Tensor m = Tensors.fromFloats(weights, shape);
-            maskCache = device.is_cpu() ? m : m.to(device, torch.ScalarType.Float);
-        }
-        return maskCache;
+        long[] shape = batch == 0 ? new long[]{maskHeight, width} : new long[]{batch, 1, maskHeight, width};
+        Tensor m = Tensors.fromFloats(weights, shape);
+        return device.is_cpu() ? m : m.to(device, torch.ScalarType.Float);
     }
 
     // ------------------------------------------------------------------------------------------- operators

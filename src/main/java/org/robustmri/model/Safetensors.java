@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.HexFormat;
+import java.security.MessageDigest;
 
 /**
  * The safetensors format (8-byte little-endian header length, a JSON header of dtype/shape/data_offsets per
@@ -37,10 +39,14 @@ public final class Safetensors {
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
     }
 
+    /**
+     * Writes the tensors (in map order) with {@code metadata} plus {@value #CONTENT_HASH}: the SHA-256 of the data
+     * section, which {@link #read} verifies, so a corrupted checkpoint is refused instead of scored.
+     */
     public static void write(Path out, Map<String, Tensor> tensors, Map<String, String> metadata) {
         Map<String, Object> header = new LinkedHashMap<>();
-        if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new TreeMap<>(metadata));
         List<Tensor> ordered = new ArrayList<>();
+        MessageDigest digest = sha256();
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue().detach().cpu().contiguous();
@@ -52,8 +58,15 @@ public final class Safetensors {
             entry.put("data_offsets", new long[]{offset, offset + bytes});
             header.put(e.getKey(), entry);
             ordered.add(t);
+            digest.update(Tensors.bytesOf(t));
             offset += bytes;
         }
+        Map<String, String> meta = new TreeMap<>(metadata == null ? Map.of() : metadata);
+        meta.put(CONTENT_HASH, HexFormat.of().formatHex(digest.digest()));
+        Map<String, Object> withMeta = new LinkedHashMap<>();
+        withMeta.put("__metadata__", meta);
+        withMeta.putAll(header);
+        header = withMeta;
         byte[] json;
         try {
             json = JSON.writeValueAsBytes(header);
@@ -98,6 +111,8 @@ public final class Safetensors {
                 throw new DataException(file, "safetensors header is not valid JSON: " + e.getMessage(), e);
             }
             long dataStart = 8 + n;
+            MessageDigest digest = sha256();
+            List<long[]> spans = new ArrayList<>();
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : header.entrySet()) {
@@ -124,10 +139,33 @@ public final class Safetensors {
                 ByteBuffer dst = Tensors.bytesOf(t);
                 readFully(ch, dst, dataStart + begin);
                 tensors.put(e.getKey(), t);
+                spans.add(new long[]{begin, tensors.size() - 1});
+            }
+            String recorded = metadata.get(CONTENT_HASH);
+            if (recorded != null) {
+                // the data section in file order, as write() hashed it
+                spans.sort((a, b) -> Long.compare(a[0], b[0]));
+                List<Tensor> byIndex = new ArrayList<>(tensors.values());
+                for (long[] sp : spans) digest.update(Tensors.bytesOf(byIndex.get((int) sp[1])));
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(recorded)) {
+                    throw new DataException(file, "is corrupt: its tensor data do not match the checksum recorded when it was written");
+                }
             }
             return new Contents(tensors, metadata);
         } catch (IOException e) {
             throw new DataException(file, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Metadata key of the SHA-256 of the data section. */
+    public static final String CONTENT_HASH = "content_sha256";
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

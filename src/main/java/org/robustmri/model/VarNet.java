@@ -12,6 +12,7 @@ import org.robustmri.kspace.Fft;
 import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.kspace.Sampling;
 import org.robustmri.kspace.Transforms;
+import org.robustmri.tensor.Scopes;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -147,15 +148,25 @@ public final class VarNet implements ReconstructionModel {
             throw new IllegalArgumentException(spec.name() + " takes masked k-space, got " + input.getClass().getSimpleName());
         }
         Tensor k0 = in.kspace();
-        MultiCoilMri physics = in.physics().withSensitivities(sensitivities(k0, in.physics(), in.numLowFrequencies()));
+        // each stage in its own scope: its dead temporaries are freed at once, as PyTorch does (see Scopes)
+        Tensor maps = Scopes.scoped(() -> sensitivities(k0, in.physics(), in.numLowFrequencies()));
+        MultiCoilMri physics = in.physics().withSensitivities(maps);
         Tensor k = k0;
         for (int i = 0; i < cascadeUnets.length; i++) {
-            Tensor dc = physics.softDataConsistency(k, k0, params.get(dcWeight(i)));
-            Tensor term = physics.expand(normUnet(cascadeUnets[i], physics.reduce(k)));
-            k = k.sub(dc).sub(term);
+            Tensor current = k;
+            int cascade = i;
+            k = Scopes.scoped(() -> cascade(cascade, current, k0, physics));
         }
-        Tensor image = Transforms.rss(Transforms.complexAbs(Fft.ifft2c(k)), 1);
-        return Transforms.centerCrop(image, in.cropHeight(), in.cropWidth()).unsqueeze(1);
+        Tensor last = k;
+        return Scopes.scoped(() -> Transforms.centerCrop(Transforms.rss(Transforms.complexAbs(Fft.ifft2c(last)), 1),
+                in.cropHeight(), in.cropWidth()).unsqueeze(1));
+    }
+
+    /** One cascade: {@code k - where(M, k - k0, 0) * dc_weight - F(S * unet(S^H F^-1 k))}. */
+    private Tensor cascade(int i, Tensor k, Tensor k0, MultiCoilMri physics) {
+        Tensor dc = physics.softDataConsistency(k, k0, params.get(dcWeight(i)));
+        Tensor term = physics.expand(normUnet(cascadeUnets[i], physics.reduce(k)));
+        return k.sub(dc).sub(term);
     }
 
     /** The centre band fastMRI's sensitivity net keeps for each batch element: {pad, count}. */

@@ -2,6 +2,7 @@ package org.robustmri.model;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.robustmri.io.DataException;
 import org.robustmri.tensor.Torch;
 
@@ -16,8 +17,11 @@ public final class Weights {
     private Weights() {
     }
 
+    /** Writes the weights with the model's spec (so the file says what it holds) and {@code metadata}. */
     public static void save(ReconstructionModel model, Path file, Map<String, String> metadata) {
-        Safetensors.write(file, model.parameters().asMap(), metadata);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(model.spec().toMetadata());
+        meta.putAll(metadata);
+        Safetensors.write(file, model.parameters().asMap(), meta);
     }
 
     /**
@@ -75,6 +79,14 @@ public final class Weights {
             if (!unexpected.isEmpty()) parts.add(unexpected.size() + " unexpected (" + first(unexpected) + ")");
             if (!misShaped.isEmpty()) parts.add(misShaped.size() + " mis-shaped (" + first(misShaped) + ")");
             throw new DataException(source, "weights do not fit model " + model.spec().name() + ": " + String.join("; ", parts));
+        }
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            if (t.is_floating_point() && !torch.isfinite(t).all().item_bool()) {
+                long bad = t.numel() - torch.isfinite(t).sum().item_long();
+                throw new DataException(source, "tensor " + e.getKey() + " has " + bad + " non-finite value(s) (NaN or infinity);"
+                        + " the weights are unusable");
+            }
         }
         try (NoGradGuard guard = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {

@@ -1,5 +1,10 @@
 package org.robustmri.sim;
 
+import org.robustmri.io.Manifest;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.bytedeco.javacpp.PointerScope;
 import org.robustmri.io.FastMriWriter;
 
@@ -16,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Simulates and writes many volumes with a pool of threads. The work units are slices, handed out in
- * (distribution, volume, slice) order; the thread that finishes a volume's last slice writes its file. Every
- * slice depends only on (seed, distribution, volume, slice), so the files are identical for any thread count.
+ * (distribution, volume, slice) order; the thread that finishes a volume's last slice writes its file and records
+ * it (size and SHA-256) in {@value #VOLUMES}. Every slice depends only on (seed, distribution, volume, slice), so the
+ * files are identical for any thread count, and a run that was stopped keeps the volumes it recorded.
  */
 public final class SimulationRun {
     private SimulationRun() {
@@ -60,9 +66,26 @@ public final class SimulationRun {
         int perDistribution = settings.volumes();
         int volumes = distributions.size() * perDistribution;
         int slices = settings.slices();
-        long total = (long) volumes * slices;
         VolumeJob[] jobs = new VolumeJob[volumes];
         Path[] written = new Path[volumes];
+        // volumes written by an earlier, interrupted run are kept when their size and hash match the record
+        Path record = outDir.resolve(VOLUMES);
+        Map<String, String> recorded = new TreeMap<>(Manifest.read(record).map(Manifest::files).orElse(Map.of()));
+        Map<String, Object> recordFields = Map.of("seed", settings.seed(), "slices", slices, "matrix", settings.matrix());
+        if (!Manifest.read(record).map(m -> m.fields().equals(recordFieldsAsRead(recordFields))).orElse(true)) recorded.clear();
+        List<Integer> pending = new ArrayList<>();
+        for (int v = 0; v < volumes; v++) {
+            String name = SimulatedVolume.fileName(distributions.get(v / perDistribution).name(), v % perDistribution);
+            Path f = outDir.resolve(name);
+            if (recorded.containsKey(name) && Files.isRegularFile(f) && Manifest.fingerprint(f).equals(recorded.get(name))) {
+                written[v] = f;
+                if (onSlice != null) for (int s = 0; s < slices; s++) onSlice.run();
+            } else {
+                recorded.remove(name);
+                pending.add(v);
+            }
+        }
+        long total = (long) pending.size() * slices;
         AtomicLong next = new AtomicLong();
         AtomicBoolean failed = new AtomicBoolean();
         AtomicLong simulateNanos = new AtomicLong(), writeNanos = new AtomicLong();
@@ -73,7 +96,7 @@ public final class SimulationRun {
         Runnable worker = () -> {
             long t;
             while (!failed.get() && (t = next.getAndIncrement()) < total) {
-                int v = (int) (t / slices);
+                int v = pending.get((int) (t / slices));
                 int s = (int) (t % slices);
                 VolumeJob job;
                 synchronized (lock) {
@@ -98,15 +121,18 @@ public final class SimulationRun {
                     Path file = outDir.resolve(volume.fileName());
                     FastMriWriter.writeVolume(file, volume.toWriterVolume());
                     written[v] = file;
+                    String print = Manifest.fingerprint(file);
                     synchronized (lock) {
                         jobs[v] = null; // release the volume's memory
+                        recorded.put(file.getFileName().toString(), print);
+                        new Manifest(recordFields, recorded).write(record);
                     }
                     writeNanos.addAndGet(System.nanoTime() - t1);
                 }
             }
         };
 
-        int threads = (int) Math.min(settings.threads(), total);
+        int threads = (int) Math.max(1, Math.min(settings.threads(), total));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread th = new Thread(r, "simulate");
             th.setDaemon(true);
@@ -145,5 +171,15 @@ public final class SimulationRun {
         List<Path> files = new ArrayList<>(List.of(written));
         double wall = (System.nanoTime() - start) / 1e9;
         return new Result(files, total, wall, simulateNanos.get() / 1e9, writeNanos.get() / 1e9);
+    }
+
+    /** The record of finished volumes in an output folder (file name, size and SHA-256 of each). */
+    public static final String VOLUMES = "volumes.json";
+
+    /** Fields as they come back from JSON (integers as Integer or Long), for comparing a record's settings. */
+    private static Map<String, Object> recordFieldsAsRead(Map<String, Object> f) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        f.forEach((k, v) -> out.put(k, v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) l.intValue() : v));
+        return out;
     }
 }

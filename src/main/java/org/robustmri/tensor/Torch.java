@@ -38,10 +38,12 @@ public final class Torch {
                 throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
             }
             Loader.load(torch.class);
-            if (!"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")) && Runtime.getRuntime().availableProcessors() <= 4) {
-                org.slf4j.LoggerFactory.getLogger(Torch.class).warn(
-                        "OMP_WAIT_POLICY is not PASSIVE: on few cores libtorch's OpenMP workers can spin against each other "
-                                + "and run many times slower; start the JVM with OMP_WAIT_POLICY=PASSIVE (the robustmri launcher does)");
+            // libtorch parallelises inside its own operators (OpenMP); OpenBLAS's own thread pool, spinning after each
+            // BLAS call, then competes with it for the same cores (measured on 2 cores: E2E-VarNet steps 1.4-1.5x
+            // slower). One OpenBLAS thread unless the user chose otherwise.
+            if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
+                Loader.load(org.bytedeco.openblas.global.openblas_full.class);
+                org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(1);
             }
             loaded = true;
         }

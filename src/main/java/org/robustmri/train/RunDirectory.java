@@ -1,5 +1,7 @@
 package org.robustmri.train;
 
+import org.robustmri.io.Manifest;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,16 +9,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The files of one training run. */
+/**
+ * The files of one training run. An epoch is committed by {@code state/epoch-NNN.json}, a {@link Manifest} of its
+ * checkpoint, optimizer state and log rows written after all three: only committed epochs exist for resuming and
+ * evaluation. {@code train_log.csv} and {@code checkpoints/last.safetensors} are views rebuilt from the commits.
+ */
 public record RunDirectory(Path root) {
-    private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)\\.safetensors");
+    private static final Pattern COMMIT = Pattern.compile("epoch-(\\d+)\\.json");
+
+    /** A committed epoch: how far training got and the files that hold it. */
+    public record Commit(int epoch, long step, double wallSeconds, Manifest manifest) {
+    }
 
     public Path runJson() {
         return root.resolve("run.json");
+    }
+
+    public Path config() {
+        return root.resolve("config.yaml");
     }
 
     public Path log() {
@@ -35,27 +50,57 @@ public record RunDirectory(Path root) {
         return checkpoints().resolve("last.safetensors");
     }
 
-    public Path optimizerState() {
-        return root.resolve("state").resolve("optimizer.safetensors");
+    public Path state() {
+        return root.resolve("state");
     }
 
-    public Path progress() {
-        return root.resolve("state").resolve("progress.json");
+    public Path optimizerState(int epoch) {
+        return state().resolve(String.format(Locale.ROOT, "optimizer-%03d.safetensors", epoch));
     }
 
-    /** Epoch numbers that have a checkpoint, ascending. */
-    public List<Integer> checkpointEpochs() {
+    public Path epochLog(int epoch) {
+        return state().resolve(String.format(Locale.ROOT, "log-%03d.csv", epoch));
+    }
+
+    public Path commit(int epoch) {
+        return state().resolve(String.format(Locale.ROOT, "epoch-%03d.json", epoch));
+    }
+
+    /** Epochs with a commit record, ascending (the record's files are verified by {@link #latestVerifiedCommit}). */
+    public List<Integer> committedEpochs() {
         List<Integer> out = new ArrayList<>();
-        if (!Files.isDirectory(checkpoints())) return out;
-        try (Stream<Path> s = Files.list(checkpoints())) {
+        if (!Files.isDirectory(state())) return out;
+        try (Stream<Path> s = Files.list(state())) {
             s.forEach(p -> {
-                Matcher m = EPOCH.matcher(p.getFileName().toString());
-                if (m.matches()) out.add(Integer.parseInt(m.group(1)));
+                Matcher m = COMMIT.matcher(p.getFileName().toString());
+                if (m.matches() && Manifest.read(p).isPresent()) out.add(Integer.parseInt(m.group(1)));
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.sort(null);
         return out;
+    }
+
+    /** Epochs whose checkpoint was committed, ascending: what evaluation may score. */
+    public List<Integer> checkpointEpochs() {
+        List<Integer> out = new ArrayList<>();
+        for (int e : committedEpochs()) if (Files.isRegularFile(checkpoint(e))) out.add(e);
+        return out;
+    }
+
+    /** The commit record of an epoch, if it exists (files not verified). */
+    public Optional<Commit> commitOf(int epoch) {
+        return Manifest.read(commit(epoch)).map(m -> new Commit(epoch, m.longField("step"), m.doubleField("wall_seconds"), m));
+    }
+
+    /** The latest epoch whose commit record exists and whose files all match it; empty when none does. */
+    public Optional<Commit> latestVerifiedCommit() {
+        List<Integer> epochs = committedEpochs();
+        for (int i = epochs.size() - 1; i >= 0; i--) {
+            Optional<Commit> c = commitOf(epochs.get(i));
+            if (c.isPresent() && c.get().manifest().verify(root)) return c;
+        }
+        return Optional.empty();
     }
 }

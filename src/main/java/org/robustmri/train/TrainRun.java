@@ -11,6 +11,8 @@ import org.robustmri.data.Mixture;
 import org.robustmri.data.Sample;
 import org.robustmri.data.SliceDataset;
 import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.ConfigDiff;
+import org.robustmri.io.DirectoryLock;
 import org.robustmri.io.DataException;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
@@ -57,7 +59,7 @@ public final class TrainRun {
     }
 
     public static Prepared prepare(TrainSpec spec) {
-        TrainSpec s = spec.withDefaults();
+        TrainSpec s = spec.validate();
         if (s.catalogs().isEmpty()) throw new IllegalArgumentException("no catalogs given (catalogs: [...] or --catalog)");
         if (s.train().isEmpty()) throw new IllegalArgumentException("no training distribution given (train: {name: [filters]} or --train)");
         Loss.parse(s.loss());
@@ -153,22 +155,38 @@ public final class TrainRun {
         }
     }
 
-    /** Trains (or resumes) the run in {@code dir}. */
+    /** Config keys that may differ on resume: where the data are and how many threads read them. */
+    static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of("threads", "data_root");
+
+    /**
+     * Trains (or resumes) the run in {@code dir}, holding its lock. A directory with a run of another config is
+     * refused with the changed keys; a finished run returns at once (its provenance rewritten).
+     */
     public static Trainer.Progress run(TrainSpec spec, Path dir, TrainListener listener) {
         Torch.init();
         Prepared p = prepare(spec);
         TrainSpec s = p.spec();
         if (s.threads() > 0) Torch.setThreads(s.threads());
-        RunDirectory run = new RunDirectory(dir);
-        AtomicFiles.writeString(dir.resolve("config.yaml"), s.toYaml());
-        long started = System.nanoTime();
-        ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
-        TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
-                0.01, 25.0, 1.0);
-        writeRunJson(run, p, null, Files.exists(run.progress()));
-        Trainer.Progress progress = new Trainer(model, cfg, p.train(), p.validation(), run, listener).run();
-        writeRunJson(run, p, progress, false);
-        return progress;
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            RunDirectory run = new RunDirectory(dir);
+            AtomicFiles.removeStaleTemporaries(dir);
+            if (Files.exists(run.config())) {
+                List<String> changed = ConfigDiff.changes(TrainSpec.YAML.valueToTree(TrainSpec.read(run.config())),
+                        TrainSpec.YAML.valueToTree(s), RESUMABLE_CHANGES);
+                if (!changed.isEmpty()) {
+                    throw new IllegalArgumentException(dir + " holds a run of another config (changed: " + String.join("; ", changed)
+                            + "); use a new directory");
+                }
+            }
+            AtomicFiles.writeString(run.config(), s.toYaml());
+            ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
+            TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
+                    0.01, 25.0, 1.0);
+            writeRunJson(run, p, null, run.latestVerifiedCommit().isPresent());
+            Trainer.Progress progress = new Trainer(model, cfg, p.train(), p.validation(), run, listener).run();
+            writeRunJson(run, p, progress, false);
+            return progress;
+        }
     }
 
     private static void writeRunJson(RunDirectory run, Prepared p, Trainer.Progress progress, boolean resuming) {
@@ -187,7 +205,7 @@ public final class TrainRun {
                         "validation_volumes", p.validationEntries().size(), "sha256", p.manifestHash()))
                 .put("threads", Torch.threads());
         if (progress != null) {
-            prov.put("epochs_done", progress.epochsDone()).put("steps", progress.step())
+            prov.put("status", "finished").put("epochs_done", progress.epochsDone()).put("steps", progress.step())
                     .put("wall_seconds", progress.wallSeconds());
         } else {
             prov.put("status", resuming ? "resuming" : "running");

@@ -52,6 +52,15 @@ public record TrainSpec(
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "'; known: "
                     + e.getKnownPropertyIds(), e);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("(top level)");
+            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException(file + ": no such training config file", e);
         } catch (IOException e) {
             throw new DataException(file, "cannot read training config: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
@@ -77,6 +86,36 @@ public record TrainSpec(
                 catalogs == null ? List.of() : catalogs, dataRoot,
                 train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
                 validation, validationVolumes, validationCatalogs);
+    }
+
+    /**
+     * Checks every value before any work: ranges ({@code lr > 0}, {@code epochs >= 1}, ...), the model and its
+     * parameters, the mask, the loss, the data-size factor. Errors are config errors naming the key.
+     */
+    public TrainSpec validate() {
+        TrainSpec s = withDefaults();
+        check(Double.isFinite(s.lr()) && s.lr() > 0, "lr must be a positive number, got " + s.lr());
+        check(s.epochs() >= 1, "epochs must be at least 1, got " + s.epochs());
+        check(s.batchSize() >= 1, "batch_size must be at least 1, got " + s.batchSize());
+        check(Double.isFinite(s.gradClip()) && s.gradClip() > 0, "grad_clip must be a positive number, got " + s.gradClip());
+        check(s.threads() >= 0, "threads must be 0 (all cores) or more, got " + s.threads());
+        check(s.validationVolumes() == null || s.validationVolumes() >= 1, "validation_volumes must be at least 1, got " + s.validationVolumes());
+        check(s.slicesPerEpoch() == null || s.slicesPerEpoch() >= 1, "slices_per_epoch must be at least 1, got " + s.slicesPerEpoch());
+        try {
+            Loss.parse(s.loss());
+            TrainRun.modelSpec(s);
+            if (s.mask().type() == null) throw new IllegalArgumentException("mask needs a type");
+            org.robustmri.mask.MaskFunction.fromName(s.mask().type(), s.mask().accelerations() == null ? List.of() : s.mask().accelerations(),
+                    s.mask().centerFractions() == null ? List.of() : s.mask().centerFractions());
+            if (s.dataFraction() != null) org.robustmri.data.Mixture.parseFraction(s.dataFraction());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid training config: " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException("invalid training config: " + message);
     }
 
     /** A copy with some fields replaced (null keeps the current value); used by CLI flags over a config. */

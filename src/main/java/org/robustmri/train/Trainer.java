@@ -1,12 +1,11 @@
 package org.robustmri.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
+import org.robustmri.io.Manifest;
 import org.robustmri.metric.Ssim;
 import org.robustmri.model.Inference;
 import org.robustmri.model.ReconstructionModel;
@@ -17,7 +16,6 @@ import org.robustmri.tensor.Torch;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -25,15 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.nio.file.Path;
 
 /**
  * The training loop of the paper: per step forward, loss, backward, gradient clipping, Adam with the
  * one-cycle learning rate; a checkpoint (weights in safetensors with the reference names) after every epoch,
- * plus the optimizer state, so {@link #run} with an existing run directory resumes exactly.
+ * plus the optimizer state and the log rows, committed together per epoch ({@link RunDirectory}), so {@link #run}
+ * with an existing run directory resumes exactly from the last complete epoch.
  */
 public final class Trainer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final ReconstructionModel model;
     private final TrainConfig config;
     private final BatchSource train;
@@ -67,14 +66,14 @@ public final class Trainer {
         org.bytedeco.pytorch.Device device = model.parameters().device();
         Adam adam = Adam.standard(model.parameters());
         Progress progress = new Progress(0, 0, 0);
-        if (Files.exists(dir.progress())) {
-            progress = readProgress();
-            Weights.load(model, dir.checkpoint(progress.epochsDone()));
-            adam.load(Safetensors.read(dir.optimizerState()).tensors());
-            truncateLog(progress.epochsDone());
-        } else {
-            writeLogHeader();
+        Optional<RunDirectory.Commit> last = dir.latestVerifiedCommit();
+        if (last.isPresent()) {
+            RunDirectory.Commit c = last.get();
+            Weights.load(model, dir.checkpoint(c.epoch()));
+            adam.load(Safetensors.read(dir.optimizerState(c.epoch())).tensors());
+            progress = new Progress(c.epoch(), c.step(), c.wallSeconds());
         }
+        rebuildViews(progress.epochsDone());
         listener.onStart(progress.epochsDone() + 1, config.epochs(), perEpoch);
         long step = progress.step();
         double wall = progress.wallSeconds();
@@ -99,7 +98,7 @@ public final class Trainer {
             double val = validation == null ? Double.NaN : validate(epoch);
             logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
             wall += (System.nanoTime() - t0) / 1e9;
-            saveEpoch(epoch, step, adam, wall, logRows);
+            commitEpoch(epoch, step, adam, wall, logRows);
             listener.onEpoch(epoch, lossSum / Math.max(1, n), val);
             progress = new Progress(epoch, step, wall);
         }
@@ -149,58 +148,54 @@ public final class Trainer {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    private void saveEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {
+    /**
+     * The epoch's commit: its checkpoint, optimizer state and log rows under epoch-numbered names, then the manifest
+     * of all three (the commit point), then the views ({@code train_log.csv}, {@code last.safetensors}). A process
+     * killed anywhere before the manifest redoes the epoch; after it, the views are rebuilt on resume.
+     */
+    private void commitEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {
         Map<String, String> meta = new LinkedHashMap<>(model.spec().toMetadata());
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Long.toString(step));
         Weights.save(model, dir.checkpoint(epoch), meta);
-        Weights.save(model, dir.last(), meta);
-        Safetensors.write(dir.optimizerState(), adam.state(), Map.of("epoch", Integer.toString(epoch)));
-        appendLog(logRows);
-        // progress last: a run killed before this line redoes the epoch from the previous state
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("epochsDone", epoch);
-        p.put("step", step);
-        p.put("wallSeconds", wall);
-        AtomicFiles.write(dir.progress(), tmp -> JSON.writeValue(tmp.toFile(), p));
-    }
-
-    private Progress readProgress() {
+        Safetensors.write(dir.optimizerState(epoch), adam.state(), Map.of("epoch", Integer.toString(epoch)));
+        AtomicFiles.writeString(dir.epochLog(epoch), String.join("\n", logRows) + "\n");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("epoch", epoch);
+        fields.put("step", step);
+        fields.put("wall_seconds", wall);
+        Manifest.of(dir.root(), List.of(dir.checkpoint(epoch), dir.optimizerState(epoch), dir.epochLog(epoch)), fields)
+                .write(dir.commit(epoch));
+        rebuildViews(epoch);
+        // optimizer states older than the previous epoch are never resumed from
         try {
-            return JSON.readValue(dir.progress().toFile(), Progress.class);
+            Files.deleteIfExists(dir.optimizerState(epoch - 2));
         } catch (IOException e) {
-            throw new DataException(dir.progress(), "cannot read training progress: " + e.getMessage(), e);
+            throw new DataException(dir.optimizerState(epoch - 2), "cannot delete: " + e.getMessage(), e);
         }
     }
 
-    private void writeLogHeader() {
-        AtomicFiles.writeString(dir.log(), "step,epoch,loss,lr,val_ssim\n");
-    }
-
-    private void appendLog(List<String> rows) {
+    /** {@code train_log.csv} from the committed epochs' rows and {@code last.safetensors} as the last checkpoint. */
+    private void rebuildViews(int epochsDone) {
+        StringBuilder log = new StringBuilder("step,epoch,loss,lr,val_ssim\n");
         try {
-            Files.writeString(dir.log(), String.join("\n", rows) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.APPEND);
+            for (int e = 1; e <= epochsDone; e++) log.append(Files.readString(dir.epochLog(e), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException(dir.root(), "cannot read the committed log rows: " + e.getMessage(), e);
         }
-    }
-
-    /** Drops log rows of epochs after {@code epochsDone} (written by a run killed mid-epoch). */
-    private void truncateLog(int epochsDone) {
+        String text = log.toString();
         try {
-            List<String> keep = new ArrayList<>();
-            for (String line : Files.readAllLines(dir.log())) {
-                if (keep.isEmpty()) {
-                    keep.add(line);
-                    continue;
-                }
-                String[] f = line.split(",", -1);
-                if (f.length > 1 && Integer.parseInt(f[1]) <= epochsDone) keep.add(line);
+            if (!Files.isRegularFile(dir.log()) || !Files.readString(dir.log(), StandardCharsets.UTF_8).equals(text)) {
+                AtomicFiles.writeString(dir.log(), text);
             }
-            AtomicFiles.writeString(dir.log(), String.join("\n", keep) + "\n");
+            if (epochsDone > 0) {
+                Path ckpt = dir.checkpoint(epochsDone);
+                if (!Files.isRegularFile(dir.last()) || Files.mismatch(dir.last(), ckpt) >= 0) {
+                    AtomicFiles.write(dir.last(), tmp -> Files.copy(ckpt, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException(dir.root(), "cannot rebuild the run's views: " + e.getMessage(), e);
         }
     }
 }

@@ -131,6 +131,36 @@ class TrainerTest {
     }
 
     @Test
+    void aResumeTrustsOnlyVerifiedCommitsAndRedoesTheRest() throws Exception {
+        TrainConfig cfg = TrainConfig.paper(3, 1e-3, 7, 8);
+        ReconstructionModel a = tiny(7);
+        new Trainer(a, cfg, new SyntheticSource(3, 20, -1), null, new RunDirectory(tmp.resolve("ref")), null).run();
+        RunDirectory run = new RunDirectory(tmp.resolve("corrupt"));
+        TrainListener killer = new TrainListener() {
+            @Override
+            public void onStep(int epoch, long step, double loss, double lr) {
+                if (epoch == 3) throw new IllegalStateException("killed");
+            }
+        };
+        assertThatThrownBy(() -> new Trainer(tiny(7), cfg, new SyntheticSource(3, 20, -1), null, run, killer).run()).hasMessage("killed");
+        assertThat(run.latestVerifiedCommit().orElseThrow().epoch()).isEqualTo(2);
+        // a bit flip in epoch 2's optimizer state: its commit no longer verifies, the resume starts after epoch 1
+        byte[] b = Files.readAllBytes(run.optimizerState(2));
+        b[b.length - 3] ^= 0x10;
+        Files.write(run.optimizerState(2), b);
+        assertThat(run.latestVerifiedCommit().orElseThrow().epoch()).isEqualTo(1);
+        Trainer.Progress p = new Trainer(tiny(99), cfg, new SyntheticSource(3, 20, -1), null, run, null).run();
+        assertThat(p.epochsDone()).isEqualTo(3);
+        ReconstructionModel c = tiny(5);
+        org.robustmri.model.Weights.load(c, run.last());
+        for (String name : a.parameters().asMap().keySet()) {
+            assertThat(Tensors.toFloats(c.parameters().get(name))).as(name).containsExactly(Tensors.toFloats(a.parameters().get(name)));
+        }
+        assertThat(Files.readAllLines(run.log())).isEqualTo(Files.readAllLines(tmp.resolve("ref").resolve("train_log.csv")));
+        assertThat(run.optimizerState(1)).doesNotExist(); // older states are pruned
+    }
+
+    @Test
     void nanLossStopsClearlyAndKeepsTheLastGoodCheckpoint() {
         RunDirectory dir = new RunDirectory(tmp.resolve("nan"));
         assertThatThrownBy(() -> new Trainer(tiny(1), TrainConfig.paper(3, 1e-3, 1, 1),

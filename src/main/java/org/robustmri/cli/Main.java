@@ -41,6 +41,13 @@ public final class Main {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return EXIT_USAGE;
             }
+            // an I/O failure deep inside a library (e.g. a full disk under the HDF5 writer): one line, its words
+            for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof java.io.IOException io) {
+                    cmd.getErr().println("error: " + (ex.getMessage() == null ? "" : ex.getMessage() + ": ") + io.getMessage());
+                    return EXIT_DATA;
+                }
+            }
             throw ex;
         });
         return cli;

@@ -28,12 +28,18 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--crop", defaultValue = "none", description = {"none: the whole target-sized image (the paper's per-slice SSIM);",
+            "square: first crop target and reconstruction to (W, W), W = the target's width, as fastMRI's evaluate.py (default: ${DEFAULT-VALUE})."})
+    String crop;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        List<VolumeScore> scores = FileEvaluation.score(target, recon);
+        if (!crop.equals("none") && !crop.equals("square")) throw new Main.UsageException("--crop takes none or square, got '" + crop + "'");
+        boolean square = crop.equals("square");
+        List<VolumeScore> scores = FileEvaluation.score(target, recon, square);
         Metrics.Summary sum = Metrics.summarize(scores);
         var out = spec.commandLine().getOut();
         if (json) {
@@ -57,7 +63,7 @@ final class MetricsCommand implements Callable<Integer> {
             for (MetricSpec ms : MetricSpec.values()) {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("value", sum.value(ms));
-                e.put("spec", ms.spec());
+                e.put("spec", ms.spec(square));
                 s.put(ms.name().toLowerCase(Locale.ROOT), e);
             }
             m.put("summary", s);
@@ -69,7 +75,7 @@ final class MetricsCommand implements Callable<Integer> {
             }
             out.println();
             for (MetricSpec ms : MetricSpec.values()) {
-                out.printf(Locale.ROOT, "%-6s %.6f  %s%n", ms.metric(), sum.value(ms), ms.spec());
+                out.printf(Locale.ROOT, "%-6s %.6f  %s%n", ms.metric(), sum.value(ms), ms.spec(square));
             }
         }
         return 0;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(mixinStandardHelpOptions = true, name = "report", description = "Rebuilds an experiment's analyses, figures and report.html from its results.csv and runs.csv.")
+@Command(mixinStandardHelpOptions = true, name = "report", description = {"Rebuilds an experiment's analyses, figures and report.html from its results.csv, runs.csv and",
+        "relations.csv (and the analysis options in its experiment.yaml)."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPERIMENT_DIR")
     Path dir;
@@ -19,7 +20,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report.Built b = Report.build(dir);
+        java.nio.file.Path cfg = dir.resolve("experiment.yaml");
+        var options = java.nio.file.Files.isRegularFile(cfg)
+                ? org.robustmri.experiment.Experiment.analysisOptions(org.robustmri.experiment.ExperimentConfig.read(cfg))
+                : org.robustmri.report.Analyses.Options.defaults();
+        Report.Built b = Report.build(dir, options);
         var out = spec.commandLine().getOut();
         for (String f : b.findings()) out.println(f);
         out.println("report: " + b.html());

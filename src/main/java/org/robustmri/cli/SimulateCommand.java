@@ -96,7 +96,9 @@ final class SimulateCommand implements Callable<Integer> {
         long total = (long) chosen.size() * volumes * slices;
         int torchThreads = Torch.threads();
         Torch.setThreads(1); // parallel over slices and volumes; one libtorch thread per worker
-        try (ProgressBar bar = new ProgressBar("simulate", total, "slices")) {
+        try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(this.out);
+             ProgressBar bar = new ProgressBar("simulate", total, "slices")) {
+            org.robustmri.io.AtomicFiles.removeStaleTemporaries(this.out);
             result = SimulationRun.run(chosen, settings, this.out, bar::step);
         } finally {
             Torch.setThreads(torchThreads);

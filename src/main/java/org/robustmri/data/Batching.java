@@ -14,10 +14,14 @@ import java.util.function.Function;
  *       or the volume's slices in a seeded random order (new every epoch); every slice still comes once per
  *       epoch, the last batch of a volume may be smaller;</li>
  *   <li>{@link #shapeBucketed(int)}: up to B slices whose samples have the same shape, from any volumes.</li>
+ *   <li>{@link #paper(int)}: the paper's batches (its {@code SliceDataset} with {@code batch_size} B): {@code n // B}
+ *       draws per epoch, each one random slice of the epoch's {@code n} (with replacement across draws) plus
+ *       {@code min(B, slices of its volume) - 1} other random slices of the same volume; not every slice is seen
+ *       every epoch. The training masks of such a batch are one mask per batch, as the paper's loader draws them.</li>
  * </ul>
  */
 public final class Batching {
-    private enum Kind { IN_ORDER, SAME_VOLUME, SHAPE }
+    private enum Kind { IN_ORDER, SAME_VOLUME, SHAPE, PAPER }
 
     private final Kind kind;
     private final int size;
@@ -40,6 +44,15 @@ public final class Batching {
 
     public static Batching shapeBucketed(int size) {
         return new Batching(Kind.SHAPE, size, false);
+    }
+
+    public static Batching paper(int size) {
+        return new Batching(Kind.PAPER, size, false);
+    }
+
+    /** True for the paper's batches, whose samples share one training mask. */
+    public boolean oneMaskPerBatch() {
+        return kind == Kind.PAPER;
     }
 
     public int size() {
@@ -68,6 +81,27 @@ public final class Batching {
                 for (SliceDataset.SliceRef r : order) byShape.computeIfAbsent(shapeKey.apply(r.volume()), k -> new ArrayList<>()).add(r);
                 for (List<SliceDataset.SliceRef> v : byShape.values()) chunk(v, out);
             }
+            case PAPER -> {
+                if (order.isEmpty()) return out;
+                Map<Integer, List<Integer>> slicesOf = new LinkedHashMap<>();
+                for (SliceDataset.SliceRef r : order) {
+                    List<Integer> l = slicesOf.computeIfAbsent(r.volume(), k -> new ArrayList<>());
+                    if (!l.contains(r.slice())) l.add(r.slice());
+                }
+                int draws = Math.max(1, order.size() / size);
+                for (int d = 0; d < draws; d++) {
+                    SliceDataset.SliceRef first = order.get(rng.nextInt(order.size()));
+                    List<Integer> others = new ArrayList<>(slicesOf.get(first.volume()));
+                    others.remove(Integer.valueOf(first.slice()));
+                    rng.shuffle(others);
+                    List<SliceDataset.SliceRef> batch = new ArrayList<>();
+                    batch.add(first);
+                    for (int i = 0; i < Math.min(size, others.size() + 1) - 1; i++) {
+                        batch.add(new SliceDataset.SliceRef(first.volume(), others.get(i)));
+                    }
+                    out.add(List.copyOf(batch));
+                }
+            }
         }
         return out;
     }
@@ -86,6 +120,8 @@ public final class Batching {
             case IN_ORDER -> "in order, " + size + " per batch";
             case SAME_VOLUME -> size + " " + (consecutive ? "consecutive" : "random") + " slices of one volume per batch";
             case SHAPE -> size + " slices of one shape per batch";
+            case PAPER -> "the paper's batches: n // " + size + " draws of a random slice plus " + (size - 1)
+                    + " random slices of its volume, one mask per batch";
         };
     }
 }

@@ -23,8 +23,11 @@ import java.util.Set;
  *       remainder (ties to the earlier distribution), so they add up to the budget exactly.</li>
  *   <li>Budget: slices per epoch; by default all slices of the (subsampled) mixture.</li>
  *   <li>Drawing: a distribution that must give {@code c} of its {@code N} slices gives every slice
- *       {@code c / N} times plus {@code c mod N} slices of a fresh permutation (without replacement within a
- *       pass). The epoch's draws are then shuffled. Everything is seeded by (seed, epoch, distribution name).</li>
+ *       {@code c / N} times plus {@code c mod N} further slices. By default those are a <em>fixed subset</em>, drawn
+ *       once from (seed, distribution name): every epoch trains on the same {@code min(c, N)} distinct slices, so a
+ *       mixture of the size of one distribution sees as many distinct slices as that distribution's model. With
+ *       {@link Builder#redrawEachEpoch} they are drawn afresh each epoch instead (more distinct slices over a run).
+ *       The epoch's draws are then shuffled. Everything is seeded by (seed, epoch, distribution name).</li>
  * </ul>
  * A row selected by two distributions is refused: its weight would be ambiguous.
  */
@@ -108,8 +111,10 @@ public final class Mixture {
     private final long budget;
     private final double[] normalized;
     private final long[] counts;
+    private final boolean redraw;
 
-    private Mixture(List<Component> components, Weights weights, double dataFraction, long seed, Long budget) {
+    private Mixture(List<Component> components, Weights weights, double dataFraction, long seed, Long budget, boolean redraw) {
+        this.redraw = redraw;
         this.components = List.copyOf(components);
         this.weights = weights;
         this.dataFraction = dataFraction;
@@ -143,8 +148,18 @@ public final class Mixture {
         private double fraction = 1.0;
         private long seed;
         private Long budget;
+        private boolean redraw;
 
         private Builder() {
+        }
+
+        /**
+         * Draws the slices a distribution gives beyond whole passes afresh every epoch (the earlier behaviour)
+         * instead of a fixed subset drawn once.
+         */
+        public Builder redrawEachEpoch(boolean on) {
+            this.redraw = on;
+            return this;
         }
 
         public Builder add(String name, List<CatalogEntry> entries) {
@@ -190,7 +205,7 @@ public final class Mixture {
             for (Map.Entry<String, List<CatalogEntry>> e : parts.entrySet()) {
                 comps.add(new Component(e.getKey(), subsample(e.getValue(), fraction, seed, e.getKey())));
             }
-            return new Mixture(comps, weights, fraction, seed, budget);
+            return new Mixture(comps, weights, fraction, seed, budget, redraw);
         }
     }
 
@@ -345,6 +360,21 @@ public final class Mixture {
         return budget;
     }
 
+    /** True when the slices beyond whole passes are drawn afresh each epoch rather than fixed once. */
+    public boolean redrawsEachEpoch() {
+        return redraw;
+    }
+
+    /** Distinct slices each distribution contributes over the whole run (with a fixed subset: {@code min(c, N)}). */
+    public Map<String, Long> distinctSlices() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < components.size(); i++) {
+            long n = components.get(i).slices();
+            m.put(components.get(i).name(), redraw && counts[i] < n ? n : Math.min(counts[i], n));
+        }
+        return m;
+    }
+
     /** Normalised weights by name. */
     public Map<String, Double> normalizedWeights() {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -386,7 +416,8 @@ public final class Mixture {
             int rest = n == 0 ? 0 : (int) (want % n);
             if (rest > 0) {
                 List<Draw> perm = new ArrayList<>(pool);
-                rng.shuffle(perm);
+                // a fixed subset is the same permutation every epoch; a redraw a new one
+                (redraw ? rng : Rng.of(seed, Rng.hash("fixed-subset"), Rng.hash(c.name()))).shuffle(perm);
                 mine.addAll(perm.subList(0, rest));
             }
             Set<CatalogEntry> vols = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -402,6 +433,6 @@ public final class Mixture {
     @Override
     public String toString() {
         return "mixture " + names() + " weights=" + weights + " fraction=" + dataFraction + " seed=" + seed
-                + " slices/epoch=" + budget + " counts=" + sliceCounts();
+                + " slices/epoch=" + budget + " counts=" + sliceCounts() + (redraw ? " redrawn each epoch" : " fixed subset, distinct=" + distinctSlices());
     }
 }

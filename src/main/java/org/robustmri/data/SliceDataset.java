@@ -301,6 +301,14 @@ public final class SliceDataset<T> {
         }
     }
 
+    /**
+     * The index that seeds a sample's training mask: its position in the epoch, or, with the paper's batches (one
+     * mask per batch), a number derived from its batch's index alone.
+     */
+    private long maskIndex(int batchIndex, long sampleIndex) {
+        return batching.oneMaskPerBatch() ? Rng.mix(Rng.hash("batch-mask"), batchIndex) : sampleIndex;
+    }
+
     private T read(FastMriFile f, SliceRef ref, int epoch, long sampleIndex) {
         VolumeInfo v = info(ref.volume(), f);
         org.robustmri.kspace.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
@@ -321,7 +329,7 @@ public final class SliceDataset<T> {
                     open = FastMriFile.open(files.get(r.volume()));
                     openVolume = r.volume();
                 }
-                samples.add(read(open, r, epoch, firstSampleIndex + i));
+                samples.add(read(open, r, epoch, maskIndex(index, firstSampleIndex + i)));
             }
         } finally {
             if (open != null) open.close();

@@ -46,6 +46,18 @@ public final class Bootstrap {
         return new Interval(mean, percentile(stats, 0.025), percentile(stats, 0.975), k);
     }
 
+    /**
+     * The slice-weighted mean difference {@code (a[i] - b[i]) / counts[i]} over volumes measured under both models, with
+     * a 95 % paired percentile interval: each resample draws volumes and takes both models' values on them, so
+     * what varies between volumes cancels.
+     */
+    public static Interval pairedDifference(double[] sumsA, double[] sumsB, int[] counts, int resamples, long seed) {
+        int k = sumsA.length;
+        double[] d = new double[k];
+        for (int i = 0; i < k; i++) d[i] = sumsA[i] - sumsB[i];
+        return clusterMean(d, counts, resamples, seed);
+    }
+
     /** Linear-interpolated percentile of sorted values (numpy's default). */
     static double percentile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);

@@ -24,10 +24,18 @@ public final class FileEvaluation {
 
     /** {@code target} and {@code recon} are both files or both directories of {@code .h5} files. */
     public static List<VolumeScore> score(Path target, Path recon) {
+        return score(target, recon, false);
+    }
+
+    /**
+     * {@code squareCrop}: first crop target and reconstruction to (W, W), W = the target's width, as fastMRI's
+     * {@code evaluate.py} does; the data range is then the cropped target volume's max, as there.
+     */
+    public static List<VolumeScore> score(Path target, Path recon, boolean squareCrop) {
         Map<String, Path> targets = listVolumes(target);
         Map<String, Path> recons = listVolumes(recon);
         if (Files.isRegularFile(target) && Files.isRegularFile(recon)) {
-            return List.of(scoreFile(target, recon));
+            return List.of(scoreFile(target, recon, squareCrop));
         }
         List<String> missing = new ArrayList<>();
         for (String name : targets.keySet()) if (!recons.containsKey(name)) missing.add(name + " (no reconstruction in " + recon + ")");
@@ -38,13 +46,17 @@ public final class FileEvaluation {
         if (targets.isEmpty()) throw new DataException(target + ": no .h5 files");
         List<VolumeScore> out = new ArrayList<>();
         for (Map.Entry<String, Path> e : targets.entrySet()) {
-            out.add(scoreFile(e.getValue(), recons.get(e.getKey())));
+            out.add(scoreFile(e.getValue(), recons.get(e.getKey()), squareCrop));
         }
         return out;
     }
 
     /** Scores one reconstruction file against one target file. */
     public static VolumeScore scoreFile(Path targetFile, Path reconFile) {
+        return scoreFile(targetFile, reconFile, false);
+    }
+
+    public static VolumeScore scoreFile(Path targetFile, Path reconFile, boolean squareCrop) {
         float[] t;
         float[] r;
         int[] shape;
@@ -62,6 +74,14 @@ public final class FileEvaluation {
         }
         requireFinite(targetFile, t);
         requireFinite(reconFile, r);
+        if (squareCrop) {
+            if (shape[1] < shape[2]) {
+                throw new DataException(targetFile, "target is " + shape[1] + "x" + shape[2] + ": fastMRI's square crop needs height >= width");
+            }
+            t = Metrics.squareCrop(t, shape[0], shape[1], shape[2]);
+            r = Metrics.squareCrop(r, shape[0], shape[1], shape[2]);
+            return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[2], shape[2]);
+        }
         return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[1], shape[2]);
     }
 

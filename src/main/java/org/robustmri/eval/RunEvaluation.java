@@ -105,6 +105,13 @@ public final class RunEvaluation {
     /** Evaluates the run; returns the summary rows. The evaluation is committed by {@link #manifest}. */
     public static List<Evaluator.SummaryRow> run(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
                                                  boolean normalizeOutput, Path outDir, String trainSetName, IntConsumer onSlice) {
+        try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(outDir)) {
+            return runLocked(runDir, which, tests, mask, normalizeOutput, outDir, trainSetName, onSlice);
+        }
+    }
+
+    private static List<Evaluator.SummaryRow> runLocked(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
+                                                        boolean normalizeOutput, Path outDir, String trainSetName, IntConsumer onSlice) {
         RunDirectory run = new RunDirectory(runDir);
         List<Integer> epochs = checkpoints(run, which);
         try {

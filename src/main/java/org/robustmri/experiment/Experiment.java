@@ -122,6 +122,9 @@ public final class Experiment {
             positive("simulate.matrix", sim.matrix(), 16);
         }
         if (c.panelSlices() != null) positive("panel_slices", c.panelSlices(), 0);
+        if (c.earlyStopping() != null && !List.of("validation", "test").contains(c.earlyStopping())) {
+            throw new IllegalArgumentException("early_stopping must be validation or test, got '" + c.earlyStopping() + "'");
+        }
         return c;
     }
 
@@ -238,7 +241,8 @@ public final class Experiment {
     // ---------------------------------------------------------------------------------------------- plan
 
     private TrainSpec specFor(ExperimentConfig.TrainingSet set, ExperimentConfig.ModelEntry m, long modelSeed, long dataSeed) {
-        ExperimentConfig.Recipe r = cfg.recipe() == null ? new ExperimentConfig.Recipe(null, null, null, null, null, null, null, null) : cfg.recipe();
+        ExperimentConfig.Recipe r = cfg.recipe() == null
+                ? new ExperimentConfig.Recipe(null, null, null, null, null, null, null, null, null, null) : cfg.recipe();
         Map<String, JsonNode> train = new LinkedHashMap<>();
         ArrayNode validation = JsonNodeFactory.instance.arrayNode();
         for (String c : set.components()) {
@@ -246,10 +250,15 @@ public final class Experiment {
             filters(c).forEach(validation::add);
         }
         boolean withValidation = !validationCatalogs().isEmpty();
+        List<String> catalogs = set.catalogs() == null ? trainCatalogs()
+                : set.catalogs().stream().map(p -> resolveConfigPath(p).toString()).toList();
+        boolean holdout = r.validationHoldout() != null;
+        if (holdout) withValidation = false;
         return new TrainSpec(m.model(), null, null, m.params().isEmpty() ? null : m.params(), r.lr(), r.epochs(), r.batchSize(), r.loss(), r.gradClip(),
-                modelSeed, dataSeed, r.threads(), r.mask(), trainCatalogs(), dataRoot(), train, set.weights(),
+                modelSeed, dataSeed, r.threads(), r.mask(), catalogs, dataRoot(), train, set.weights(),
                 set.dataFraction(), set.slicesPerEpoch(), withValidation ? validation : null,
-                withValidation ? r.validationVolumes() : null, withValidation ? validationCatalogs() : null).withDefaults();
+                withValidation || holdout ? r.validationVolumes() : null, withValidation ? validationCatalogs() : null,
+                set.sampling(), r.batching(), r.validationHoldout()).withDefaults();
     }
 
     public List<RunPlan> runs() {
@@ -483,11 +492,12 @@ public final class Experiment {
         }
         mergeResults(runs, baseline);
         RunInfo.write(out.resolve("runs.csv"), infos);
+        relations(test, tests).write(out.resolve("relations.csv"));
         l.phase("panels", cfg.testSets().size(), "test sets");
         Panels.draw(out.resolve("panels"), runs, tests, test, dataRoot() == null ? null : Path.of(dataRoot()),
                 runs.get(0).spec().mask(), orDefault(cfg.panelSlices(), 1), () -> l.step(""));
         l.endPhase();
-        Report.Built built = Report.build(out);
+        Report.Built built = Report.build(out, analysisOptions(cfg));
         new Provenance("experiment")
                 .put("name", cfg.name())
                 .put("runs", runs.size())
@@ -497,7 +507,7 @@ public final class Experiment {
                 .put("config_sha256", fingerprint())
                 .write(out.resolve("provenance.json"));
         List<Path> outputs = new ArrayList<>(List.of(out.resolve("experiment.yaml"), out.resolve("results.csv"),
-                out.resolve("runs.csv"), out.resolve("provenance.json"), built.html()));
+                out.resolve("runs.csv"), out.resolve("relations.csv"), out.resolve("provenance.json"), built.html()));
         for (String sub : List.of("analyses", "figures", "panels")) outputs.addAll(filesIn(out.resolve(sub)));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", cfg.name());
@@ -505,6 +515,31 @@ public final class Experiment {
         fields.put("runs", runs.size());
         new org.robustmri.io.Manifest(fields, org.robustmri.io.Manifest.of(out, outputs, fields).files()).write(manifest());
         return built;
+    }
+
+    /** How the report's analyses are run for a study: early stopping on test data only when the config asks. */
+    public static org.robustmri.report.Analyses.Options analysisOptions(ExperimentConfig c) {
+        return new org.robustmri.report.Analyses.Options("test".equals(c.earlyStopping()), 0.01);
+    }
+
+    /**
+     * For every training set and test set, the fraction of the test set's volumes that the training set's own
+     * filters select (applied to the test catalog): in- vs out-of-distribution by data.
+     */
+    org.robustmri.report.Relations relations(Catalog test, Map<String, JsonNode> tests) {
+        Map<String, Map<String, Double>> f = new LinkedHashMap<>();
+        for (ExperimentConfig.TrainingSet ts : cfg.trainingSets()) {
+            Set<CatalogEntry> covered = new java.util.HashSet<>();
+            for (String c : ts.components()) covered.addAll(Distribution.fromNode(filters(c), c).select(test).entries());
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
+                List<CatalogEntry> sel = Distribution.fromNode(t.getValue(), t.getKey()).select(test).entries();
+                long in = sel.stream().filter(covered::contains).count();
+                m.put(t.getKey(), sel.isEmpty() ? 0.0 : (double) in / sel.size());
+            }
+            f.put(ts.name(), m);
+        }
+        return org.robustmri.report.Relations.ofFractions(f);
     }
 
     /** The commit record of the study's merged outputs (results, runs, analyses, figures, panels, report). */

@@ -41,7 +41,8 @@ public record ExperimentConfig(
         Seeds seeds,
         List<String> analyses,
         Integer panelSlices,
-        Boolean normalizeOutput) {
+        Boolean normalizeOutput,
+        String earlyStopping) {
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -54,9 +55,18 @@ public record ExperimentConfig(
     public record Data(List<String> trainCatalogs, List<String> validationCatalogs, List<String> testCatalogs, String dataRoot) {
     }
 
-    /** A training set: one distribution, or a mixture of several with weights and a data-size factor. */
+    /**
+     * A training set: one distribution, or a mixture of several with weights and a data-size factor. Its volumes come
+     * from the study's training catalogs, or from its own {@code catalogs} (e.g. one of the paper's fixed subset CSVs,
+     * paths relative to the config). {@code sampling: fixed} (default) trains on the same distinct slices every
+     * epoch; {@code redraw} draws a new subset each epoch.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TrainingSet(String name, List<String> components, JsonNode weights, String dataFraction, Long slicesPerEpoch) {
+    public record TrainingSet(String name, List<String> components, JsonNode weights, String dataFraction, Long slicesPerEpoch,
+                              String sampling, List<String> catalogs) {
+        public TrainingSet(String name, List<String> components, JsonNode weights, String dataFraction, Long slicesPerEpoch) {
+            this(name, components, weights, dataFraction, slicesPerEpoch, null, null);
+        }
     }
 
     /**
@@ -106,7 +116,7 @@ public record ExperimentConfig(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Recipe(Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip, TrainSpec.Mask mask,
-                         Integer threads, Integer validationVolumes) {
+                         Integer threads, Integer validationVolumes, String batching, Double validationHoldout) {
     }
 
     /** Every run is repeated for each model seed and each data seed. */

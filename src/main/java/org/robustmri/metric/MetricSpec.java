@@ -30,6 +30,11 @@ public enum MetricSpec {
         return spec;
     }
 
+    /** The spec with fastMRI's {@code evaluate.py} crop named: target and reconstruction cut to (W, W) first. */
+    public String spec(boolean squareCrop) {
+        return squareCrop ? spec.replace("]", ",crop=center-WxW-target-width]") : spec;
+    }
+
     @Override
     public String toString() {
         return spec;

@@ -43,6 +43,18 @@ public final class Metrics {
     }
 
     /** {@code 10 log10(range^2 / mse)}, skimage's form. */
+    /**
+     * fastMRI's {@code evaluate.py} crop: every slice (h x w) centre-cropped to (w x w), offsets {@code (h - w) // 2};
+     * a volume narrower than tall only. Returns the cropped volume (slices, w, w).
+     */
+    public static float[] squareCrop(float[] volume, int slices, int h, int w) {
+        if (h < w) throw new IllegalArgumentException("cannot crop " + h + "x" + w + " to " + w + "x" + w + " (taller than the image)");
+        int top = (h - w) / 2;
+        float[] out = new float[slices * w * w];
+        for (int s = 0; s < slices; s++) System.arraycopy(volume, s * h * w + top * w, out, s * w * w, w * w);
+        return out;
+    }
+
     public static double psnr(double dataRange, double mse) {
         return 10.0 * Math.log10(dataRange * dataRange / mse);
     }

@@ -39,17 +39,19 @@ public final class Charts {
         }
     }
 
-    /** Grouped bars: one group per test set of the P vs Q table, one bar per model. */
+    /** Grouped bars: one group per (model, test set, mixture) of the P vs Q table under the headline rule. */
     public static byte[] pVsQ(Analyses a) {
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("P vs Q vs P+Q (in-distribution SSIM)")
-                .xAxisTitle("test set (mixture)").yAxisTitle("SSIM").build();
+        String rule = a.headlineRule().key();
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("P vs Q vs P+Q (in-distribution SSIM, " + rule + ")")
+                .xAxisTitle("test set (model, mixture)").yAxisTitle("SSIM").build();
         List<String> groups = new ArrayList<>();
         List<Double> p = new ArrayList<>(), q = new ArrayList<>(), m = new ArrayList<>();
         for (List<String> r : a.pVsQ().rows()) {
-            groups.add(r.get(1) + " (" + r.get(0) + ")");
-            p.add(first(r.get(2)));
-            q.add(first(r.get(3)));
-            m.add(first(r.get(4)));
+            if (!r.get(1).equals(rule)) continue;
+            groups.add(r.get(3) + " (" + r.get(0) + ", " + r.get(2) + ")");
+            p.add(first(r.get(4)));
+            q.add(first(r.get(5)));
+            m.add(first(r.get(6)));
         }
         if (groups.isEmpty()) return null;
         c.addSeries("trained on P", groups, p);
@@ -60,16 +62,18 @@ public final class Charts {
         return png(c);
     }
 
-    /** Bars: mixture minus best single per test set. */
+    /** Bars: mixture minus best single per test set, one series per (model, mixture), headline rule. */
     public static byte[] diversity(Analyses a) {
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mixture minus best single-distribution model")
+        String rule = a.headlineRule().key();
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mixture minus best single-distribution model (" + rule + ")")
                 .xAxisTitle("test set").yAxisTitle("SSIM difference").build();
         // every series must cover the same categories: one value per test set, 0 where a mixture has none
         List<String> tests = a.testSets();
         Map<String, double[]> byMix = new TreeMap<>();
         for (List<String> r : a.diversity().rows()) {
-            double[] v = byMix.computeIfAbsent(r.get(2), k -> new double[tests.size()]);
-            v[tests.indexOf(r.get(0))] = Double.parseDouble(r.get(6));
+            if (!r.get(1).equals(rule) || r.get(8).isEmpty()) continue;
+            double[] v = byMix.computeIfAbsent(r.get(0) + " " + r.get(4), k -> new double[tests.size()]);
+            v[tests.indexOf(r.get(2))] = Double.parseDouble(r.get(8));
         }
         if (byMix.isEmpty()) return null;
         byMix.forEach((k, v) -> {
@@ -81,28 +85,38 @@ public final class Charts {
         return png(c);
     }
 
-    /** Scatter of ID vs OOD SSIM with the linear fit through single-distribution models. */
+    /** ID vs OOD SSIM per arm, one colour per architecture, with each architecture's fit through its single models. */
     public static byte[] robustness(Analyses a) {
-        XYChart c = new XYChartBuilder().width(W).height(H).title("Robustness: in- vs out-of-distribution SSIM")
+        Analyses.Checkpoint rule = a.headlineRule();
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Robustness: in- vs out-of-distribution SSIM (" + rule.key() + ")")
                 .xAxisTitle("in-distribution SSIM").yAxisTitle("out-of-distribution SSIM").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(10);
-        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-        for (List<String> r : a.robustness().rows()) {
-            if (r.get(2).isEmpty() || r.get(3).isEmpty()) continue;
-            double id = Double.parseDouble(r.get(2)), ood = Double.parseDouble(r.get(3));
-            XYSeries s = c.addSeries(r.get(0) + " (" + r.get(1) + ")", new double[]{id}, new double[]{ood});
-            s.setMarker(r.get(1).equals("single") ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
-            lo = Math.min(lo, id);
-            hi = Math.max(hi, id);
+        int k = 0;
+        boolean any = false;
+        for (String model : a.models()) {
+            Color color = PALETTE[k++ % PALETTE.length];
+            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            for (List<String> r : a.robustness().rows()) {
+                if (!r.get(0).equals(model) || !r.get(1).equals(rule.key()) || r.get(4).isEmpty() || r.get(5).isEmpty()) continue;
+                double id = Double.parseDouble(r.get(4)), ood = Double.parseDouble(r.get(5));
+                XYSeries s = c.addSeries(model + " " + r.get(2), new double[]{id}, new double[]{ood});
+                s.setMarker(r.get(3).equals("single") ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+                s.setMarkerColor(color);
+                lo = Math.min(lo, id);
+                hi = Math.max(hi, id);
+                any = true;
+            }
+            Analyses.Fit f = a.robustnessFit(model, rule);
+            if (!Double.isNaN(f.slope()) && hi > lo) {
+                XYSeries line = c.addSeries("fit " + model, new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(color);
+            }
         }
-        Analyses.Fit f = a.robustnessFit();
-        if (!Double.isNaN(f.slope()) && hi > lo) {
-            XYSeries line = c.addSeries("fit (single models)", new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
-            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            line.setMarker(SeriesMarkers.NONE);
-            line.setLineColor(Color.GRAY);
-        }
+        if (!any) return null;
+        c.getStyler().setLegendVisible(a.robustness().rows().size() <= 24);
         return png(c);
     }
 
@@ -112,6 +126,7 @@ public final class Charts {
                 .xAxisTitle("epoch").yAxisTitle("SSIM").build();
         c.getStyler().setMarkerSize(4);
         int k = 0;
+        boolean any = false;
         for (Map.Entry<String, TreeMap<Integer, double[]>> e : a.curves().entrySet()) {
             TreeMap<Integer, double[]> s = e.getValue();
             if (s.isEmpty()) continue;
@@ -124,34 +139,48 @@ public final class Charts {
                 i++;
             }
             Color color = PALETTE[k++ % PALETTE.length];
-            XYSeries a1 = c.addSeries(e.getKey() + " ID", x, id);
-            a1.setLineColor(color);
-            a1.setMarkerColor(color);
+            if (!Double.isNaN(id[0])) {
+                XYSeries a1 = c.addSeries(e.getKey() + " ID", x, id);
+                a1.setLineColor(color);
+                a1.setMarkerColor(color);
+                any = true;
+            }
             if (!Double.isNaN(ood[0])) {
                 XYSeries a2 = c.addSeries(e.getKey() + " OOD", x, ood);
                 a2.setLineColor(color);
                 a2.setMarkerColor(color);
                 a2.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
+                any = true;
             }
         }
+        if (!any) return null;
         c.getStyler().setLegendVisible(a.curves().size() <= 8);
         return png(c);
     }
 
-    /** Heat map of the train x test SSIM matrix. */
+    /** Heat map of the train x test SSIM matrix (rows: model / training set), headline rule. */
     public static byte[] matrix(Analyses a) {
-        List<String> train = a.trainSets(), test = a.testSets();
-        if (train.isEmpty() || test.isEmpty()) return null;
-        HeatMapChart c = new HeatMapChartBuilder().width(W).height(Math.max(H, 60 * train.size() + 160)).title("Train x test SSIM")
+        Analyses.Checkpoint rule = a.headlineRule();
+        List<String> test = a.testSets();
+        List<String> rows = new ArrayList<>();
+        List<Analyses.Arm> arms = new ArrayList<>();
+        for (String m : a.models()) {
+            for (Analyses.Arm arm : a.arms(m)) {
+                rows.add(a.models().size() > 1 ? m + " / " + arm.trainSet() : arm.trainSet());
+                arms.add(arm);
+            }
+        }
+        if (rows.isEmpty() || test.isEmpty()) return null;
+        HeatMapChart c = new HeatMapChartBuilder().width(W).height(Math.max(H, 40 * rows.size() + 160)).title("Train x test SSIM (" + rule.key() + ")")
                 .xAxisTitle("test set").yAxisTitle("training set").build();
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
-            for (int j = 0; j < train.size(); j++) {
-                double v = a.cell(train.get(j), test.get(i)).mean();
+            for (int j = 0; j < arms.size(); j++) {
+                double v = a.cell(arms.get(j), test.get(i), rule).mean();
                 cells.add(new Number[]{i, j, Double.isNaN(v) ? 0 : Math.round(v * 1000) / 1000.0});
             }
         }
-        c.addSeries("ssim", test, train, cells);
+        c.addSeries("ssim", test, rows, cells);
         c.getStyler().setShowValue(true);
         c.getStyler().setRangeColors(new Color[]{new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
         c.getStyler().setXAxisLabelRotation(20);

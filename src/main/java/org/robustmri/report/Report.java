@@ -32,14 +32,20 @@ public final class Report {
     }
 
     public static Built build(Path experimentDir) {
+        return build(experimentDir, Analyses.Options.defaults());
+    }
+
+    /** Builds the report; {@code relations.csv} (written by the experiment) decides in- vs out-of-distribution. */
+    public static Built build(Path experimentDir, Analyses.Options options) {
         Path results = experimentDir.resolve("results.csv");
         Path runsCsv = experimentDir.resolve("runs.csv");
         if (!Files.isRegularFile(results)) throw new DataException(results, "no such file: run the experiment first");
         if (!Files.isRegularFile(runsCsv)) throw new DataException(runsCsv, "no such file: run the experiment first");
         ResultTable table = ResultTable.read(results);
         List<RunInfo> runs = RunInfo.read(runsCsv);
-        Analyses a = new Analyses(table, runs);
-        List<Table> tables = List.of(a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a));
+        Path rel = experimentDir.resolve("relations.csv");
+        Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
+        List<Table> tables = List.of(a.claims(), a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a));
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
@@ -52,7 +58,7 @@ public final class Report {
             Files.createDirectories(analyses);
             Files.createDirectories(figures);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataException(analyses, "cannot create: " + e.getMessage(), e);
         }
         for (Table t : tables) t.write(analyses);
         figs.forEach((name, bytes) -> {
@@ -61,14 +67,15 @@ public final class Report {
         List<String> findings = findings(a, table);
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", findings) + "\n");
         Path html = experimentDir.resolve("report.html");
-        AtomicFiles.writeString(html, html(experimentDir, tables, figs, findings));
+        AtomicFiles.writeString(html, html(experimentDir, a, tables, figs, findings));
         return new Built(html, tables, findings);
     }
 
-    /** Zero-filled SSIM per test set next to the best trained model, so "beats zero-filling" is a number. */
+    /** Zero-filled SSIM per test set next to each architecture's in-distribution single model (headline rule). */
     static Table baseline(ResultTable table, Analyses a) {
-        Table t = new Table("baseline", "Zero-filled input vs models (final epoch)",
-                List.of("test_set", "zero_filled_ssim", "in_distribution_model", "in_distribution_ssim", "gain"));
+        Analyses.Checkpoint rule = a.headlineRule();
+        Table t = new Table("baseline", "Zero-filled input vs in-distribution models (" + rule.label() + ")",
+                List.of("model", "test_set", "zero_filled_ssim", "in_distribution_model", "in_distribution_ssim", "gain"));
         Map<String, double[]> zf = new LinkedHashMap<>();
         for (ResultTable.VolumeSsim v : table.rows()) {
             if (!v.trainSet().equals(ZERO_FILLED)) continue;
@@ -76,82 +83,51 @@ public final class Report {
             s[0] += v.sum();
             s[1] += v.slices();
         }
-        for (String test : a.testSets()) {
-            double[] s = zf.get(test);
-            double z = s == null ? Double.NaN : s[0] / s[1];
-            String single = a.singleFor(test);
-            double m = single == null ? Double.NaN : a.cell(single, test).mean();
-            t.add(test, z, single == null ? "(held out)" : single, m, m - z);
+        for (String model : a.models()) {
+            for (String test : a.testSets()) {
+                double[] s = zf.get(test);
+                double z = s == null ? Double.NaN : s[0] / s[1];
+                String single = null;
+                for (String ts : a.trainSets(model)) {
+                    if (a.isSingle(ts) && a.relations().kind(ts, test) == Relations.Kind.IN) single = ts;
+                }
+                double m = single == null ? Double.NaN : a.cell(new Analyses.Arm(model, single), test, rule).mean();
+                t.add(model, test, z, single == null ? "(held out)" : single, m, m - z);
+            }
         }
         return t;
     }
 
     static List<String> findings(Analyses a, ResultTable table) {
         List<String> out = new ArrayList<>();
+        Analyses.Checkpoint rule = a.headlineRule();
+        out.add("Checkpoints: " + rule.label() + (rule == Analyses.Checkpoint.FINAL ? " (no validation split)" : "")
+                + "; in- vs out-of-distribution " + a.relations().rule() + ".");
         Table base = baseline(table, a);
-        double gainSum = 0;
-        int gainN = 0;
-        double minGain = Double.MAX_VALUE;
-        for (List<String> r : base.rows()) {
-            if (r.get(4).isEmpty()) continue;
-            double g = Double.parseDouble(r.get(4));
-            gainSum += g;
-            minGain = Math.min(minGain, g);
-            gainN++;
-        }
-        if (gainN > 0) {
-            out.add(minGain > 0
-                    ? String.format(Locale.ROOT, "In-distribution models beat zero-filling on all %d trained distributions: mean SSIM gain %+.4f (smallest %+.4f).",
-                    gainN, gainSum / gainN, minGain)
-                    : String.format(Locale.ROOT, "In-distribution models do not beat zero-filling everywhere: mean SSIM gain %+.4f over %d trained distributions (smallest %+.4f).",
-                    gainSum / gainN, gainN, minGain));
-        }
-        Map<String, double[]> inDist = new LinkedHashMap<>(), heldOut = new LinkedHashMap<>();
-        for (List<String> r : a.diversity().rows()) {
-            Map<String, double[]> m = r.get(1).equals("held-out") ? heldOut : inDist;
-            double[] s = m.computeIfAbsent(r.get(2), k -> new double[]{0, 0, 0, Double.MAX_VALUE, -Double.MAX_VALUE});
-            double d = Double.parseDouble(r.get(6));
-            s[0] += d;
-            s[1]++;
-            if (d > 0) s[2]++;
-            s[3] = Math.min(s[3], d);
-            s[4] = Math.max(s[4], d);
-        }
-        inDist.forEach((mix, s) -> out.add(String.format(Locale.ROOT,
-                "In-distribution, mixture '%s' vs the specialists: mean SSIM difference %+.4f (from %+.4f to %+.4f; ahead on %d of %d distributions).",
-                mix, s[0] / s[1], s[3], s[4], (int) s[2], (int) s[1])));
-        heldOut.forEach((mix, s) -> out.add(String.format(Locale.ROOT,
-                "Out-of-distribution, mixture '%s' vs the best single-distribution model on each held-out target: mean SSIM difference %+.4f; the mixture wins on %d of %d targets.",
-                mix, s[0] / s[1], (int) s[2], (int) s[1])));
-        for (List<String> r : a.robustness().rows()) {
-            if (r.get(1).equals("mixture") && !r.get(5).isEmpty()) {
-                out.add(String.format(Locale.ROOT, "Effective robustness of '%s': %+.4f SSIM above the line through the single-distribution models.",
-                        r.get(0), Double.parseDouble(r.get(5))));
+        for (String model : a.models()) {
+            double gainSum = 0, minGain = Double.MAX_VALUE;
+            int gainN = 0;
+            for (List<String> r : base.rows()) {
+                if (!r.get(0).equals(model) || r.get(5).isEmpty()) continue;
+                double g = Double.parseDouble(r.get(5));
+                gainSum += g;
+                minGain = Math.min(minGain, g);
+                gainN++;
             }
-        }
-        int runs = 0, dropped = 0;
-        double worst = 0, cost = 0;
-        int costN = 0;
-        for (List<String> r : a.overfitting().rows()) {
-            if (r.get(6).isEmpty()) continue;
-            runs++;
-            double drop = Double.parseDouble(r.get(6));
-            if (drop > 0.002) dropped++;
-            worst = Math.max(worst, drop);
-            if (!r.get(10).isEmpty()) {
-                cost += Double.parseDouble(r.get(10));
-                costN++;
+            if (gainN > 0) {
+                out.add(String.format(Locale.ROOT, "%s: in-distribution models %s zero-filling on %d trained distributions: mean SSIM gain %+.4f (smallest %+.4f).",
+                        model, minGain > 0 ? "beat" : "do not always beat", gainN, gainSum / gainN, minGain));
             }
-        }
-        if (runs > 0) {
-            out.add(String.format(Locale.ROOT,
-                    "Distributional overfitting: OOD SSIM at the last epoch is more than 0.002 below its peak in %d of %d runs (largest drop %.4f); early stopping on in-distribution validation leaves on average %.4f OOD SSIM below the OOD peak.",
-                    dropped, runs, worst, costN == 0 ? Double.NaN : cost / costN));
+            for (List<String> c : a.claims().rows()) {
+                if (!c.get(0).equals(model)) continue;
+                out.add(String.format(Locale.ROOT, "%s: %s: %s = %s%s; holds: %s.", model, c.get(1), c.get(2), c.get(3),
+                        c.get(4).isEmpty() ? "" : " (oracle " + c.get(4) + ")", c.get(5)));
+            }
         }
         return out;
     }
 
-    static String html(Path dir, List<Table> tables, Map<String, byte[]> figs, List<String> findings) {
+    static String html(Path dir, Analyses a, List<Table> tables, Map<String, byte[]> figs, List<String> findings) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>robustmri report</title><style>")
                 .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:13px}")
@@ -159,10 +135,15 @@ public final class Report {
                 .append("img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}.finding{margin:0.3em 0}</style></head><body>");
         h.append("<h1>Robustness of deep-learning MRI reconstruction to distribution shift</h1>");
         h.append("<p>Experiment: ").append(esc(dir.toAbsolutePath().getFileName().toString()))
-                .append(". SSIM: 7x7 uniform window, K1 0.01, K2 0.03, data range = target volume max, mean over slices; intervals are 95% volume bootstraps.</p>");
+                .append(". SSIM: 7x7 uniform window, K1 0.01, K2 0.03, data range = target volume max, mean over slices; intervals are 95% bootstraps over test volumes")
+                .append(" (the seeds of a volume averaged first); differences between two models are paired on the same volumes.</p>")
+                .append("<p>In- vs out-of-distribution: ").append(esc(a.relations().rule())).append(".</p>")
+                .append("<p>Checkpoint rules in the tables: ");
+        for (Analyses.Checkpoint c : a.checkpoints()) h.append("<b>").append(c.key()).append("</b> = ").append(esc(c.label())).append("; ");
+        h.append("headline numbers use ").append(esc(a.headlineRule().label())).append(".</p>");
         h.append("<h2>Summary</h2>");
         for (String f : findings) h.append("<p class=\"finding\">").append(esc(f)).append("</p>");
-        String[] figFor = {"p_vs_q", "diversity", "robustness", "overfitting", "matrix", null};
+        String[] figFor = {null, "p_vs_q", "diversity", "robustness", "overfitting", "matrix", null};
         for (int i = 0; i < tables.size(); i++) {
             Table t = tables.get(i);
             h.append("<h2>").append(esc(t.title())).append("</h2>");

@@ -66,9 +66,10 @@ public final class TrainRun {
         ModelSpec modelSpec = modelSpec(s);
         MaskFunction mask = MaskFunction.fromName(s.mask().type(), s.mask().accelerations(), s.mask().centerFractions());
         Catalog catalog = catalog(s.catalogs());
-        Mixture mixture = mixture(s, catalog);
+        Split split = split(s, catalog);
+        Mixture mixture = split.mixture();
         List<CatalogEntry> trainEntries = new ArrayList<>(new LinkedHashSet<>(mixture.entries()));
-        List<CatalogEntry> valEntries = List.of();
+        List<CatalogEntry> valEntries = split.heldOut();
         if (s.validation() != null) {
             Catalog valCatalog = catalog;
             if (s.validationCatalogs() != null && !s.validationCatalogs().isEmpty()) {
@@ -86,9 +87,10 @@ public final class TrainRun {
         Path root = s.dataRoot() == null ? null : Path.of(s.dataRoot());
         int threads = Math.max(1, s.threads());
         ModelFamily family = ModelRegistry.family(modelSpec.family());
+        Batching batching = "paper".equals(s.batching()) ? Batching.paper(s.batchSize()) : Batching.sameVolume(s.batchSize(), false);
         SliceDataset<? extends Sample> trainSet = SliceDataset.builder(family.transform(true))
                 .entries(trainEntries).dataRoot(root).masks(MaskPolicy.training(mask, s.dataSeed()))
-                .batching(Batching.sameVolume(s.batchSize(), false)).shuffle(true).seed(s.dataSeed())
+                .batching(batching).shuffle(true).seed(s.dataSeed())
                 .prefetch(threads, 4).build();
         DatasetBatchSource train = new DatasetBatchSource(trainSet, mixture, "mixture " + mixture);
         DatasetBatchSource val = null;
@@ -111,22 +113,63 @@ public final class TrainRun {
 
     /** The training mixture of a spec, from its catalogs alone (no data file is opened). */
     public static Mixture mixture(TrainSpec spec) {
+        return split(spec).mixture();
+    }
+
+    /** The training mixture and the volumes held out of it for validation, from the catalogs alone. */
+    public static Split split(TrainSpec spec) {
         TrainSpec s = spec.withDefaults();
         if (s.catalogs().isEmpty()) throw new IllegalArgumentException("no catalogs given (catalogs: [...] or --catalog)");
         if (s.train().isEmpty()) throw new IllegalArgumentException("no training distribution given (train: {name: [filters]} or --train)");
-        return mixture(s, catalog(s.catalogs()));
+        return split(s, catalog(s.catalogs()));
     }
 
-    private static Mixture mixture(TrainSpec s, Catalog catalog) {
+    /** A mixture and what {@code validation_holdout} took out of its distributions (empty without one). */
+    public record Split(Mixture mixture, List<CatalogEntry> heldOut) {
+    }
+
+    private static Split split(TrainSpec s, Catalog catalog) {
         Mixture.Builder mb = Mixture.builder().seed(s.dataSeed());
+        List<CatalogEntry> heldOut = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : s.train().entrySet()) {
-            Distribution d = Distribution.fromNode(e.getValue(), e.getKey());
-            mb.add(e.getKey(), d, catalog);
+            List<CatalogEntry> rows = Distribution.fromNode(e.getValue(), e.getKey()).select(catalog).entries();
+            if (s.validationHoldout() != null) {
+                List<CatalogEntry>[] parts = holdOut(rows, s.validationHoldout(), s.dataSeed(), e.getKey());
+                rows = parts[0];
+                heldOut.addAll(parts[1]);
+            }
+            mb.add(e.getKey(), rows);
         }
         mb.weights(weights(s.weights()));
         if (s.dataFraction() != null) mb.dataFraction(Mixture.parseFraction(s.dataFraction()));
         if (s.slicesPerEpoch() != null) mb.slicesPerEpoch(s.slicesPerEpoch());
-        return mb.build();
+        mb.redrawEachEpoch("redraw".equals(s.sampling()));
+        return new Split(mb.build(), heldOut);
+    }
+
+    /**
+     * Splits a distribution's volumes into training and validation: whole patients (catalog {@code patient_id}, or
+     * the volume itself without one) in a seeded order until {@code round(f * volumes)} (at least 1) are held out,
+     * never all of them.
+     */
+    @SuppressWarnings("unchecked")
+    static List<CatalogEntry>[] holdOut(List<CatalogEntry> rows, double fraction, long seed, String name) {
+        Map<String, List<CatalogEntry>> byPatient = new LinkedHashMap<>();
+        for (CatalogEntry e : rows) {
+            String pid = e.get(org.robustmri.data.Catalog.PATIENT_ID);
+            byPatient.computeIfAbsent(pid == null || pid.isBlank() ? "volume:" + e.identity() : pid, k -> new ArrayList<>()).add(e);
+        }
+        List<String> patients = new ArrayList<>(byPatient.keySet());
+        java.util.Collections.shuffle(patients, new java.util.Random(seed * 1_000_003L + name.hashCode()));
+        long target = Math.max(1, Math.round(fraction * rows.size()));
+        java.util.Set<CatalogEntry> held = new java.util.HashSet<>();
+        for (String p : patients) {
+            if (held.size() >= target || held.size() + byPatient.get(p).size() >= rows.size()) break;
+            held.addAll(byPatient.get(p));
+        }
+        List<CatalogEntry> train = new ArrayList<>(), val = new ArrayList<>();
+        for (CatalogEntry e : rows) (held.contains(e) ? val : train).add(e);
+        return new List[]{train, val};
     }
 
     static Mixture.Weights weights(JsonNode w) {

@@ -16,8 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A training run as written in YAML (snake_case keys; unknown keys are errors). Absent values take the
- * paper's fastMRI-subset recipe. {@code model} is a registered name or a family; {@code chans}, {@code pools} and
+ * A training run as written in YAML (snake_case keys; unknown keys are errors). Absent values take the paper's
+ * fastMRI-subset recipe (lr 1e-3, 60 epochs, batch 1, 1 - SSIM, clipping 1.0, equispaced 4x / 0.08 masks); with
+ * batch 1 the batching mode does not matter, otherwise {@code batching: volume} (every slice once per epoch, batches
+ * of one volume) is ours and {@code batching: paper} the paper's (one random slice plus B-1 of its volume, n // B
+ * draws, one mask per batch). {@code sampling: fixed} keeps a mixture's subsets fixed for the whole run,
+ * {@code redraw} draws them afresh every epoch. {@code model} is a registered name or a family; {@code chans}, {@code pools} and
  * {@code model_params} override its parameters (e.g. {@code model: varnet, model_params: {cascades: 4}}). {@code train} maps distribution names to attribute-filter lists; a single
  * distribution trains on it alone, several form a mixture with {@code weights}.
  */
@@ -30,9 +34,13 @@ public record TrainSpec(
         Mask mask,
         List<String> catalogs, String dataRoot,
         Map<String, JsonNode> train, JsonNode weights, String dataFraction, Long slicesPerEpoch,
-        JsonNode validation, Integer validationVolumes, List<String> validationCatalogs) {
+        JsonNode validation, Integer validationVolumes, List<String> validationCatalogs,
+        String sampling, String batching, Double validationHoldout) {
 
-    /** The undersampling of training (fresh random masks) and validation (file-seeded masks). */
+    /**
+     * The undersampling of training (a fresh mask per sample, or per batch with {@code batching: paper}) and
+     * validation (file-seeded masks); by default the paper's equispaced 4x with an 8 % centre.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Mask(String type, List<Double> accelerations, List<Double> centerFractions) {
     }
@@ -43,7 +51,7 @@ public record TrainSpec(
     /** A spec with nothing set (every value takes its default). */
     public static TrainSpec empty() {
         return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static TrainSpec read(Path file) {
@@ -82,10 +90,11 @@ public record TrainSpec(
                 loss == null ? "ssim" : loss, gradClip == null ? 1.0 : gradClip,
                 seed == null ? 0L : seed, dataSeed == null ? 0L : dataSeed,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads,
-                mask == null ? new Mask("random", List.of(4.0), List.of(0.08)) : mask,
+                mask == null ? new Mask("equispaced", List.of(4.0), List.of(0.08)) : mask,
                 catalogs == null ? List.of() : catalogs, dataRoot,
                 train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
-                validation, validationVolumes, validationCatalogs);
+                validation, validationVolumes, validationCatalogs,
+                sampling == null ? "fixed" : sampling, batching == null ? "volume" : batching, validationHoldout);
     }
 
     /**
@@ -101,6 +110,11 @@ public record TrainSpec(
         check(s.threads() >= 0, "threads must be 0 (all cores) or more, got " + s.threads());
         check(s.validationVolumes() == null || s.validationVolumes() >= 1, "validation_volumes must be at least 1, got " + s.validationVolumes());
         check(s.slicesPerEpoch() == null || s.slicesPerEpoch() >= 1, "slices_per_epoch must be at least 1, got " + s.slicesPerEpoch());
+        check(List.of("fixed", "redraw").contains(s.sampling()), "sampling must be fixed or redraw, got '" + s.sampling() + "'");
+        check(List.of("volume", "paper").contains(s.batching()), "batching must be volume or paper, got '" + s.batching() + "'");
+        check(s.validationHoldout() == null || (s.validationHoldout() > 0 && s.validationHoldout() < 1),
+                "validation_holdout must be a fraction in (0, 1), got " + s.validationHoldout());
+        check(s.validationHoldout() == null || s.validation() == null, "give either validation (a distribution) or validation_holdout, not both");
         try {
             Loss.parse(s.loss());
             TrainRun.modelSpec(s);

@@ -109,6 +109,25 @@ class CrashConsistencyTest {
         assertThat(crashed).hasSize((int) steps);
     }
 
+    @Test
+    void aRealKillLeavesAStudyThatResumesToTheSameNumbers() throws Exception {
+        // the process halts (no finally blocks, no cleanup) in the middle of the first run's second epoch
+        Path dir = tmp.resolve("halted");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Drobustmri.crash-at=" + (steps / 2), "-cp", System.getProperty("java.class.path"), "org.robustmri.cli.Main",
+                "experiment", config.toString(), "--out", dir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(log).isEqualTo(137);
+        assertThat(log).contains("stopping at commit step " + (steps / 2));
+        study(dir).run(new Experiment.Listener() {
+        });
+        Map<String, byte[]> got = outputs(dir);
+        for (String name : reference.keySet()) assertThat(got.get(name)).as(name).isEqualTo(reference.get(name));
+    }
+
     static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);

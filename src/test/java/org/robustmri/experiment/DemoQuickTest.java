@@ -22,7 +22,7 @@ class DemoQuickTest {
         assertThat(r.out()).contains("Findings:").contains("report: ");
         assertThat(dir.resolve("report.html")).exists();
         assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(4);
-        assertThat(Files.readString(dir.resolve("analyses").resolve("diversity.csv"))).contains("held-out").contains("in-distribution");
+        assertThat(Files.readString(dir.resolve("analyses").resolve("diversity.csv"))).contains("out-of-distribution").contains("in-distribution");
         // a second call continues the finished study: nothing is trained again, same tables
         String matrix = Files.readString(dir.resolve("analyses").resolve("matrix.csv"));
         long mtime = Files.getLastModifiedTime(dir.resolve("runs").resolve("brain-t2-3T-16ch__unet-c4-p2__m0d0").resolve("checkpoints").resolve("last.safetensors")).toMillis();

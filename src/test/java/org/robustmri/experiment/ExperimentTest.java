@@ -77,7 +77,13 @@ class ExperimentTest {
         assertThat(reference.resolve("panels").resolve("knee-pdfs-3T-15ch.png")).exists();
         assertThat(built.findings()).anyMatch(f -> f.contains("zero-filling"));
         // the mixture of two distributions gives the P vs Q table one row per side
-        assertThat(Files.readAllLines(reference.resolve("analyses").resolve("p_vs_q.csv"))).hasSize(3);
+        // one row per side and checkpoint rule (final, oracle, validation)
+        List<String> pq = Files.readAllLines(reference.resolve("analyses").resolve("p_vs_q.csv"));
+        assertThat(pq).hasSize(1 + 2 * 3);
+        assertThat(pq.stream().filter(r -> r.contains(",final,")).count()).isEqualTo(2);
+        assertThat(Files.readAllLines(reference.resolve("relations.csv"))).contains("knee,knee-pd-3T-15ch,in,1.000000",
+                "knee,knee-pdfs-3T-15ch,out,0.000000");
+        assertThat(Files.readString(reference.resolve("analyses").resolve("claims.csv"))).contains("unet-c4-p2");
         // the report command rebuilds the same tables from results.csv alone
         String before = Files.readString(reference.resolve("analyses").resolve("robustness.csv"));
         assertThat(CliTestSupport.run("report", reference.toString()).code()).isZero();

@@ -3,6 +3,7 @@ package org.robustmri.report;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +20,16 @@ class AnalysesTest {
         return new ResultTable.VolumeSsim(run, set, epoch, test, test + "-vol", ssim * 4, 4);
     }
 
-    static RunInfo info(String run, String set, Map<Integer, Double> val, String... comps) {
-        return new RunInfo(run, set, new LinkedHashSet<>(List.of(comps)), "unet", 0, 0, val);
+    static RunInfo info(String run, String set, String model, Map<Integer, Double> val, String... comps) {
+        return new RunInfo(run, set, new LinkedHashSet<>(List.of(comps)), model, 0, 0, val);
     }
 
     /**
-     * Singles A, B, C and a mixture AB. Final-epoch SSIM (rows: train set, columns: tests A, B, C):
-     * A: .90 .60 .50 | B: .55 .80 .60 | C: .40 .50 .70 | AB: .88 .79 .65.
+     * Singles A, B, C and a mixture AB for model "unet". Final-epoch (3) SSIM (rows: train set, columns: tests A, B, C):
+     * A: .90 .60 .50 | B: .55 .80 .60 | C: .40 .50 .70 | AB: .88 .79 .65; epoch 1 is 0.1 lower everywhere. Run rA
+     * has a second seed rA2 whose values are 0.02 higher; model "vit" has only A, scored .70 everywhere.
      */
-    static Analyses build() {
+    static List<ResultTable.VolumeSsim> rows() {
         List<ResultTable.VolumeSsim> rows = new ArrayList<>();
         double[][] m = {{.90, .60, .50}, {.55, .80, .60}, {.40, .50, .70}, {.88, .79, .65}};
         String[] sets = {"A", "B", "C", "AB"};
@@ -38,80 +40,174 @@ class AnalysesTest {
                 rows.add(v("r" + sets[i], sets[i], 1, tests[j], m[i][j] - 0.1));
             }
         }
-        // run rA: OOD peaks at epoch 2 (.60 on B and C), then falls; validation peaks at epoch 3
+        // run rA: OOD peaks at epoch 2 (.70 on B, .60 on C), then falls; validation peaks at epoch 3
         rows.add(v("rA", "A", 2, "A", .85));
         rows.add(v("rA", "A", 2, "B", .70));
         rows.add(v("rA", "A", 2, "C", .60));
-        List<RunInfo> infos = List.of(info("rA", "A", new TreeMap<>(Map.of(1, .7, 2, .8, 3, .9)), "A"),
-                info("rB", "B", Map.of(), "B"), info("rC", "C", Map.of(), "C"), info("rAB", "AB", Map.of(), "A", "B"));
-        return new Analyses(new ResultTable(rows), infos);
+        for (ResultTable.VolumeSsim r : new ArrayList<>(rows)) {
+            if (r.run().equals("rA")) rows.add(new ResultTable.VolumeSsim("rA2", "A", r.epoch(), r.testSet(), r.volume(), r.sum() + 0.08, 4));
+        }
+        for (String t : tests) rows.add(v("vA", "A", 1, t, .70));
+        return rows;
+    }
+
+    static List<RunInfo> infos() {
+        return List.of(info("rA", "A", "unet", new TreeMap<>(Map.of(1, .7, 2, .8, 3, .9)), "A"),
+                info("rA2", "A", "unet", new TreeMap<>(Map.of(1, .7, 2, .8, 3, .9)), "A"),
+                info("rB", "B", "unet", Map.of(), "B"), info("rC", "C", "unet", Map.of(), "C"),
+                info("rAB", "AB", "unet", Map.of(), "A", "B"), info("vA", "A", "vit", Map.of(), "A"));
+    }
+
+    static Analyses build() {
+        return new Analyses(new ResultTable(rows()), infos());
+    }
+
+    static List<String> row(Table t, String... prefix) {
+        return t.rows().stream().filter(r -> r.subList(0, prefix.length).equals(List.of(prefix))).findFirst().orElseThrow();
     }
 
     @Test
-    void idOodAndTheRobustnessFit() {
+    void seedsAreAveragedPerVolumeAndCheckpointRulesPickTheirEpochs() {
         Analyses a = build();
-        assertThat(a.idOod("A", true, -1)).isCloseTo(.90, within(1e-12));
-        assertThat(a.idOod("A", false, -1)).isCloseTo(.55, within(1e-12));
-        assertThat(a.idOod("AB", true, -1)).isCloseTo((.88 + .79) / 2, within(1e-12));
-        assertThat(a.idOod("AB", false, -1)).isCloseTo(.65, within(1e-12));
-        // singles: (ID, OOD) = (.90, .55), (.80, .575), (.70, .45); least squares by hand
-        double[][] pts = {{.90, .55}, {.80, .575}, {.70, .45}};
-        double mx = (.90 + .80 + .70) / 3, my = (.55 + .575 + .45) / 3, sxy = 0, sxx = 0;
+        Analyses.Arm armA = new Analyses.Arm("unet", "A");
+        // two seeds (.90 and .92 at the final epoch) are one volume: mean .91, a single cluster
+        Analyses.Cell c = a.cell(armA, "A", Analyses.Checkpoint.FINAL);
+        assertThat(c.mean()).isCloseTo(.91, within(1e-12));
+        assertThat(c.volumes()).isEqualTo(1);
+        // the oracle picks the best epoch per test set: on B epoch 2 (.70/.72) beats the final .60/.62
+        assertThat(a.epoch("rA", "B", Analyses.Checkpoint.ORACLE)).isEqualTo(2);
+        assertThat(a.cell(armA, "B", Analyses.Checkpoint.ORACLE).mean()).isCloseTo(.71, within(1e-12));
+        assertThat(a.epoch("rA", "A", Analyses.Checkpoint.ORACLE)).isEqualTo(3);
+        assertThat(a.epoch("rA", "B", Analyses.Checkpoint.VALIDATION)).isEqualTo(3);
+        assertThat(a.epoch("rB", "B", Analyses.Checkpoint.VALIDATION)).isEqualTo(-1); // no validation split
+        assertThat(a.checkpoints()).containsExactly(Analyses.Checkpoint.FINAL, Analyses.Checkpoint.ORACLE, Analyses.Checkpoint.VALIDATION);
+        assertThat(a.models()).containsExactly("unet", "vit");
+    }
+
+    @Test
+    void theRobustnessFitIsPerModel() {
+        Analyses a = build();
+        // unet singles: (ID, OOD) = (.91, .56), (.80, .575), (.70, .45) at the final epoch
+        double[][] pts = {{.91, (.61 + .51) / 2}, {.80, .575}, {.70, .45}};
+        double mx = 0, my = 0;
+        for (double[] p : pts) {
+            mx += p[0] / 3;
+            my += p[1] / 3;
+        }
+        double sxy = 0, sxx = 0;
         for (double[] p : pts) {
             sxy += (p[0] - mx) * (p[1] - my);
             sxx += (p[0] - mx) * (p[0] - mx);
         }
-        Analyses.Fit f = a.robustnessFit();
-        assertThat(f.slope()).isCloseTo(sxy / sxx, within(1e-12)).isCloseTo(0.5, within(1e-12));
-        assertThat(f.intercept()).isCloseTo(my - 0.5 * mx, within(1e-12));
-        List<String> abRow = a.robustness().rows().get(3);
-        assertThat(abRow.get(0)).isEqualTo("AB");
-        double expectedEr = .65 - (0.5 * (.88 + .79) / 2 + (my - 0.5 * mx));
-        assertThat(Double.parseDouble(abRow.get(5))).isCloseTo(expectedEr, within(1e-4));
+        Analyses.Fit f = a.robustnessFit("unet", Analyses.Checkpoint.FINAL);
+        assertThat(f.slope()).isCloseTo(sxy / sxx, within(1e-12));
+        assertThat(f.intercept()).isCloseTo(my - sxy / sxx * mx, within(1e-12));
+        List<String> ab = row(a.robustness(), "unet", "final", "AB");
+        double er = .65 - f.at((.88 + .79) / 2);
+        assertThat(Double.parseDouble(ab.get(7))).isCloseTo(er, within(1e-4));
+        // C is the only test set out-of-distribution for every unet training set... no: C's own single; so none is common
+        assertThat(ab.get(11)).isEmpty();
+        // vit has one single model: no fit
+        assertThat(a.robustnessFit("vit", Analyses.Checkpoint.FINAL).points()).isEqualTo(1);
     }
 
     @Test
-    void diversityFindsTheBestSingleComponent() {
-        Table d = build().diversity();
-        // AB on C (held out): best single among A, B on C is B (.60); mixture .65
-        List<String> c = d.rows().stream().filter(r -> r.get(0).equals("C")).findFirst().orElseThrow();
-        assertThat(c.get(1)).isEqualTo("held-out");
-        assertThat(c.get(4)).isEqualTo("B");
-        assertThat(Double.parseDouble(c.get(6))).isCloseTo(.05, within(1e-4));
-        assertThat(c.get(7)).isEqualTo("yes");
-        // AB on A (in-distribution): specialist A .90 beats the mixture .88
-        List<String> aRow = d.rows().stream().filter(r -> r.get(0).equals("A")).findFirst().orElseThrow();
-        assertThat(aRow.get(1)).isEqualTo("in-distribution");
-        assertThat(aRow.get(4)).isEqualTo("A");
-        assertThat(Double.parseDouble(aRow.get(6))).isCloseTo(-.02, within(1e-4));
+    void inAndOutOfDistributionAreDecidedByData() {
+        // test set "knee" holds both A's and B's volumes: half of it is A's data
+        Map<String, Map<String, Double>> f = new LinkedHashMap<>();
+        f.put("A", new LinkedHashMap<>(Map.of("A", 1.0, "B", 0.0, "C", 0.0)));
+        f.put("B", new LinkedHashMap<>(Map.of("A", 0.0, "B", 1.0, "C", 0.0)));
+        f.put("C", new LinkedHashMap<>(Map.of("A", 0.0, "B", 0.0, "C", 1.0)));
+        f.put("AB", new LinkedHashMap<>(Map.of("A", 1.0, "B", 1.0, "C", 0.5)));
+        Relations rel = Relations.ofFractions(f);
+        assertThat(rel.kind("AB", "C")).isEqualTo(Relations.Kind.PARTIAL);
+        Analyses a = new Analyses(new ResultTable(rows()), infos(), rel, Analyses.Options.defaults());
+        List<String> partial = row(a.diversity(), "unet", "final", "C");
+        assertThat(partial.get(3)).isEqualTo("partial");
+        // ID of AB is now the mean over A and B only; C (partial) counts as neither
+        List<String> ab = row(a.robustness(), "unet", "final", "AB");
+        assertThat(Double.parseDouble(ab.get(4))).isCloseTo((.88 + .79) / 2, within(1e-4));
+        assertThat(ab.get(5)).isEmpty();
+        assertThat(a.relations().rule()).startsWith("by data");
+        assertThat(build().relations().rule()).startsWith("by name");
     }
 
     @Test
-    void pVsQAndMatrix() {
+    void diversityAndPVsQUsePairedDifferences() {
         Analyses a = build();
+        // AB on C (held out): best single among A, B on C is B (.60); mixture .65
+        List<String> c = row(a.diversity(), "unet", "final", "C");
+        assertThat(c.get(3)).isEqualTo("out-of-distribution");
+        assertThat(c.get(6)).isEqualTo("B");
+        assertThat(Double.parseDouble(c.get(8))).isCloseTo(.05, within(1e-4));
+        assertThat(c.get(11)).isEqualTo("yes");
+        // AB on A (in-distribution): specialist A (.91 over two seeds) beats the mixture .88
+        List<String> aRow = row(a.diversity(), "unet", "final", "A");
+        assertThat(aRow.get(6)).isEqualTo("A");
+        assertThat(Double.parseDouble(aRow.get(8))).isCloseTo(.88 - .91, within(1e-4));
         Table t = a.pVsQ();
-        assertThat(t.rows()).hasSize(2);
-        assertThat(t.rows().get(0)).startsWith("AB", "A");
-        assertThat(Double.parseDouble(t.rows().get(0).get(5))).isCloseTo(.88 - .90, within(1e-4));
-        assertThat(Double.parseDouble(t.rows().get(1).get(5))).isCloseTo(.79 - .80, within(1e-4));
-        Table m = a.matrix();
-        assertThat(m.header()).containsExactly("train_set", "A", "B", "C");
-        assertThat(m.rows().get(2)).containsExactly("C", "0.4000", "0.5000", "0.7000");
+        List<String> pq = row(t, "unet", "final", "AB", "A");
+        assertThat(pq.get(7)).isEqualTo("A");
+        assertThat(Double.parseDouble(pq.get(8))).isCloseTo(.88 - .91, within(1e-4));
+        assertThat(Double.parseDouble(row(t, "unet", "final", "AB", "B").get(8))).isCloseTo(.79 - .80, within(1e-4));
+        // one volume: the paired interval collapses onto the difference
+        assertThat(Double.parseDouble(pq.get(9))).isCloseTo(Double.parseDouble(pq.get(10)), within(1e-9));
     }
 
     @Test
-    void overfittingFindsThePeakAndTheEarlyStoppingCost() {
-        List<String> rA = build().overfitting().rows().get(0);
-        assertThat(rA.get(0)).isEqualTo("rA");
-        assertThat(rA.get(3)).isEqualTo("2");                       // OOD peak epoch
-        assertThat(Double.parseDouble(rA.get(4))).isCloseTo(.65, within(1e-4)); // (.70 + .60) / 2
-        assertThat(Double.parseDouble(rA.get(5))).isCloseTo(.55, within(1e-4)); // at the last epoch
-        assertThat(Double.parseDouble(rA.get(6))).isCloseTo(.10, within(1e-4));
-        assertThat(rA.get(7)).isEqualTo("3");                       // validation peaks at epoch 3
-        assertThat(rA.get(8)).isEqualTo("validation");
-        assertThat(Double.parseDouble(rA.get(10))).isCloseTo(.10, within(1e-4));
-        List<String> rB = build().overfitting().rows().get(1);
-        assertThat(rB.get(8)).startsWith("id-test");
+    void pairedIntervalsCancelWhatVolumesShare() {
+        // two models on 5 volumes of very different difficulty; B is always exactly 0.01 better
+        List<ResultTable.VolumeSsim> rows = new ArrayList<>();
+        double[] level = {.5, .6, .7, .8, .9};
+        for (int i = 0; i < 5; i++) {
+            rows.add(new ResultTable.VolumeSsim("ra", "A", 1, "T", "v" + i, level[i] * 4, 4));
+            rows.add(new ResultTable.VolumeSsim("rb", "B", 1, "T", "v" + i, (level[i] + .01) * 4, 4));
+        }
+        Analyses a = new Analyses(new ResultTable(rows), List.of(info("ra", "A", "m", Map.of(), "A"), info("rb", "B", "m", Map.of(), "B")));
+        Analyses.Cell d = a.difference(new Analyses.Arm("m", "B"), new Analyses.Arm("m", "A"), "T", Analyses.Checkpoint.FINAL);
+        assertThat(d.mean()).isCloseTo(.01, within(1e-12));
+        assertThat(d.low()).isCloseTo(.01, within(1e-9));
+        assertThat(d.high()).isCloseTo(.01, within(1e-9));
+        Analyses.Cell unpaired = a.cell(new Analyses.Arm("m", "B"), "T", Analyses.Checkpoint.FINAL);
+        assertThat(unpaired.high() - unpaired.low()).isGreaterThan(0.1);
+    }
+
+    @Test
+    void overfittingFindsThePeakAndEarlyStoppingIsRefusedWithoutValidation() {
+        Analyses a = build();
+        List<String> rA = row(a.overfitting(), "unet", "rA");
+        assertThat(rA.get(4)).isEqualTo("2");                                // OOD peak epoch
+        assertThat(Double.parseDouble(rA.get(5))).isCloseTo(.65, within(1e-4)); // (.70 + .60) / 2
+        assertThat(Double.parseDouble(rA.get(6))).isCloseTo(.55, within(1e-4)); // at the last epoch
+        assertThat(rA.get(8)).isEqualTo("3");                                 // validation peaks at epoch 3
+        assertThat(rA.get(9)).startsWith("early stopping on validation");
+        assertThat(Double.parseDouble(rA.get(11))).isCloseTo(.10, within(1e-4));
+        List<String> rB = row(a.overfitting(), "unet", "rB");
+        assertThat(rB.get(8)).isEmpty();
+        assertThat(rB.get(9)).startsWith("refused");
+        Analyses asked = new Analyses(new ResultTable(rows()), infos(), null, new Analyses.Options(true, 0.01));
+        List<String> rBt = row(asked.overfitting(), "unet", "rB");
+        assertThat(rBt.get(9)).contains("optimistic");
+        assertThat(rBt.get(8)).isEqualTo("3");
+        assertThat(asked.checkpoints()).contains(Analyses.Checkpoint.TEST_STOPPING);
+    }
+
+    @Test
+    void claimsHaveOneRowPerClaimAndArchitecture() {
+        Table c = build().claims();
+        List<String> held = row(c, "unet", "a mixture beats the best single distribution on held-out targets");
+        assertThat(held.get(3)).startsWith("+0.0500, wins 1/1");
+        assertThat(held.get(5)).isEqualTo("yes");
+        List<String> pq = row(c, "unet", "P+Q matches the specialist on P's and Q's own test sets");
+        // not every run has a validation split, so the headline is the final epoch: worst difference -0.03 < -0.01
+        assertThat(pq.get(3)).isEqualTo("-0.0200 (-0.0300)");
+        assertThat(pq.get(5)).isEqualTo("no");
+        Set<String> models = new LinkedHashSet<>();
+        c.rows().forEach(r -> models.add(r.get(0)));
+        assertThat(models).containsExactly("unet", "vit");
+        Table m = build().matrix();
+        assertThat(m.header()).containsExactly("model", "checkpoint", "train_set", "A", "B", "C");
+        assertThat(row(m, "unet", "final", "C")).containsExactly("unet", "final", "C", "0.4000", "0.5000", "0.7000");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -139,5 +140,24 @@ class MixtureTest {
         assertThat(Mixture.largestRemainder(new double[]{1, 0, 2}, 7)).containsExactly(2, 0, 5);
         long[] r = Mixture.largestRemainder(new double[]{0.123, 0.456, 0.789, 1e-9}, 12345);
         assertThat(r[0] + r[1] + r[2] + r[3]).isEqualTo(12345);
+    }
+
+    @Test
+    void aFixedSubsetIsTheSameEveryEpochAndARedrawIsNot() {
+        Mixture fixed = pq().weights(Mixture.uniform()).slicesPerEpoch(500).build();
+        assertThat(fixed.redrawsEachEpoch()).isFalse();
+        Set<Mixture.Draw> e1 = new HashSet<>(fixed.plan(1).draws()), e2 = new HashSet<>(fixed.plan(2).draws());
+        assertThat(e1).hasSize(500).isEqualTo(e2);                               // the same 500 distinct slices
+        assertThat(fixed.plan(1).draws()).isNotEqualTo(fixed.plan(2).draws());   // in a new order
+        assertThat(fixed.distinctSlices()).containsExactly(Map.entry("P", 250L), Map.entry("Q", 250L));
+        Mixture redraw = pq().weights(Mixture.uniform()).slicesPerEpoch(500).redrawEachEpoch(true).build();
+        Set<Mixture.Draw> r1 = new HashSet<>(redraw.plan(1).draws()), r2 = new HashSet<>(redraw.plan(2).draws());
+        assertThat(r1).hasSize(500).isNotEqualTo(r2);
+        Set<Mixture.Draw> union = new HashSet<>(r1);
+        union.addAll(r2);
+        assertThat(union.size()).isGreaterThan(900); // two epochs see almost twice as many distinct slices
+        // same seed, same subset; another seed, another subset
+        assertThat(new HashSet<>(pq().weights(Mixture.uniform()).slicesPerEpoch(500).build().plan(7).draws())).isEqualTo(e1);
+        assertThat(new HashSet<>(pq().seed(4).weights(Mixture.uniform()).slicesPerEpoch(500).build().plan(1).draws())).isNotEqualTo(e1);
     }
 }

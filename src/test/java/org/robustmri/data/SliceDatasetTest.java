@@ -356,4 +356,26 @@ class SliceDatasetTest {
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(8);
         for (var b : batches) assertThat(b).extracting(SliceDataset.SliceRef::volume).containsOnly(b.get(0).volume());
     }
+
+    @Test
+    void thePapersBatchesDrawASliceAndOthersOfItsVolumeWithOneMaskPerBatch() {
+        SliceDataset<ImageSample> ds = images().masks(MaskPolicy.training(RANDOM, 5)).batching(Batching.paper(3)).shuffle(true).seed(8).build();
+        List<List<SliceDataset.SliceRef>> plan = ds.plan(1);
+        assertThat(plan).hasSize(TOTAL_SLICES / 3); // n // B draws
+        for (List<SliceDataset.SliceRef> b : plan) {
+            int vol = b.get(0).volume();
+            int volumeSlices = ds.entries().get(vol).slices();
+            assertThat(b).hasSize(Math.min(3, volumeSlices));
+            assertThat(b).extracting(SliceDataset.SliceRef::volume).containsOnly(vol);
+            assertThat(new HashSet<>(b)).hasSize(b.size()); // distinct slices
+        }
+        assertThat(ds.plan(2)).isNotEqualTo(plan);
+        List<String> masks = new ArrayList<>();
+        for (var batch : epoch(ds, 1)) {
+            String first = bits(batch.samples().get(0).sampling().mask());
+            for (ImageSample s : batch.samples()) assertThat(bits(s.sampling().mask())).isEqualTo(first); // one mask per batch
+            masks.add(first);
+        }
+        assertThat(new HashSet<>(masks).size()).isGreaterThan(1); // but a new one for each batch
+    }
 }

@@ -64,7 +64,28 @@ final class ExperimentCommand implements Callable<Integer> {
             for (Experiment.RunPlan r : p.runs()) {
                 out.printf(Locale.ROOT, "  run %-50s %6d slices/epoch x %d epochs%n", r.run(), p.slicesPerEpoch().get(r.set().name()), r.spec().epochs());
             }
+            if (!p.components().isEmpty()) {
+                out.println("training sets (per distribution: volumes, slices; distinct slices over the run; validation volumes):");
+                p.components().forEach((set, comps) -> {
+                    StringBuilder sb = new StringBuilder();
+                    comps.forEach((c, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(c).append(' ').append(n[0]).append('/').append(n[1]));
+                    out.printf(Locale.ROOT, "  %s: %s; distinct %d; validation %d%n", set, sb, p.distinctSlices().get(set),
+                            p.validationVolumes().get(set));
+                });
+            }
             for (Map.Entry<String, Integer> t : p.testVolumes().entrySet()) out.printf(Locale.ROOT, "  test %-30s %d volume(s)%n", t.getKey(), t.getValue());
+            if (p.relations() != null) {
+                out.println("held out (out-of-distribution by data) per training set:");
+                for (String set : p.components().keySet()) {
+                    java.util.List<String> held = new java.util.ArrayList<>();
+                    for (String t : p.testVolumes().keySet()) {
+                        if (p.relations().kind(set, t) == org.robustmri.report.Relations.Kind.OUT) held.add(t);
+                    }
+                    out.printf(Locale.ROOT, "  %s: %d of %d test sets%n", set, held.size(), p.testVolumes().size());
+                }
+            }
+            out.println("mask: " + p.runs().get(0).spec().mask().type() + " " + p.runs().get(0).spec().mask().accelerations()
+                    + " centre " + p.runs().get(0).spec().mask().centerFractions());
             if (p.filesChecked() > 0) {
                 out.printf(Locale.ROOT, "data files: %d of %d found%s%n", p.filesChecked() - p.filesMissing(), p.filesChecked(),
                         p.filesMissing() == 0 ? "" : " (give --data-root to where the catalogs' files are before running)");

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * How an epoch's slices are grouped into batches (before the batch order is shuffled, when the dataset shuffles).
  * <ul>
  *   <li>{@link #inOrder(int)}: consecutive runs of the epoch order ({@code inOrder(1)} is one slice per batch);</li>
- *   <li>{@link #sameVolume(int, boolean)}: the paper's batches, up to B slices of one volume: consecutive slices,
+ *   <li>{@link #sameVolume(int, boolean)}: ours (not the paper's, see {@link #paper}): up to B slices of one volume: consecutive slices,
  *       or the volume's slices in a seeded random order (new every epoch); every slice still comes once per
  *       epoch, the last batch of a volume may be smaller;</li>
  *   <li>{@link #shapeBucketed(int)}: up to B slices whose samples have the same shape, from any volumes.</li>

@@ -73,7 +73,9 @@ public final class Experiment {
     /** The grid and what it will cost. */
     public record Plan(List<RunPlan> runs, Map<String, Long> slicesPerEpoch, Map<String, Integer> testVolumes,
                        long trainSteps, long evalSlices, double secondsPerStep, double estimatedSeconds, boolean dataReady,
-                       int filesChecked, int filesMissing) {
+                       int filesChecked, int filesMissing, Map<String, Map<String, long[]>> components,
+                       Map<String, Long> distinctSlices, Map<String, Integer> validationVolumes,
+                       org.robustmri.report.Relations relations) {
     }
 
     private final ExperimentConfig cfg;
@@ -292,15 +294,27 @@ public final class Experiment {
         int epochs = runs.get(0).spec().epochs();
         StepTimer.Shape shape = null;
         int missing = 0, checked = 0;
+        Map<String, Map<String, long[]>> components = new LinkedHashMap<>();
+        Map<String, Long> distinctSlices = new LinkedHashMap<>();
+        Map<String, Integer> validationVolumes = new LinkedHashMap<>();
+        org.robustmri.report.Relations relations = null;
         if (ready) {
             Map<String, List<CatalogEntry>> trainEntries = new LinkedHashMap<>();
             Path root = dataRoot() == null ? null : Path.of(dataRoot());
             Set<CatalogEntry> seen = new LinkedHashSet<>();
             for (RunPlan r : runs) {
-                org.robustmri.data.Mixture mixture = TrainRun.mixture(r.spec());
+                TrainRun.Split split = TrainRun.split(r.spec());
+                org.robustmri.data.Mixture mixture = split.mixture();
                 long slices = 0;
                 for (int n : mixture.plan(1).sliceCounts().values()) slices += n;
                 perEpoch.put(r.set().name(), slices);
+                Map<String, long[]> comp = new LinkedHashMap<>();
+                for (org.robustmri.data.Mixture.Component c : mixture.components()) comp.put(c.name(), new long[]{c.entries().size(), c.slices()});
+                components.put(r.set().name(), comp);
+                long distinct = 0;
+                for (long d : mixture.distinctSlices().values()) distinct += d;
+                distinctSlices.put(r.set().name(), distinct);
+                validationVolumes.put(r.set().name(), split.heldOut().size());
                 steps += (long) Math.ceil(slices / (double) r.spec().batchSize()) * r.spec().epochs();
                 trainEntries.put(r.run(), mixture.entries());
                 seen.addAll(mixture.entries());
@@ -321,6 +335,9 @@ public final class Experiment {
                 checked++;
                 if (e.locate(root).isEmpty()) missing++;
             }
+            Map<String, JsonNode> tests = new LinkedHashMap<>();
+            for (String t : cfg.testSets()) tests.put(t, filters(t));
+            relations = relations(test, tests);
         } else {
             int m = orDefault(cfg.simulate().matrix(), 64);
             int coils = library().resolve(cfg.simulate().distributions()).get(0).coils();
@@ -343,7 +360,8 @@ public final class Experiment {
             est += 0.1 * s.distributions().size() * orDefault(s.slices(), 8)
                     * (orDefault(s.trainVolumes(), 6) + orDefault(s.validationVolumes(), 1) + orDefault(s.testVolumes(), 2));
         }
-        return new Plan(runs, perEpoch, testVolumes, steps, evalSlices, sps, est, ready, checked, missing);
+        return new Plan(runs, perEpoch, testVolumes, steps, evalSlices, sps, est, ready, checked, missing, components, distinctSlices,
+                validationVolumes, relations);
     }
 
     private static Catalog readCatalogs(List<String> paths) {

@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         AtomicFiles.write(cfgFile, tmp -> Files.write(tmp, config));
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
-        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, false, spec.commandLine().getOut());
+        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, false, null, spec.commandLine().getOut());
     }
 
     static void deleteTree(Path dir) {

@@ -33,6 +33,10 @@ final class ExperimentCommand implements Callable<Integer> {
             "finished runs never change (any other change is refused, listing the keys)."})
     boolean extend;
 
+    @Option(names = "--parallel", paramLabel = "N", description = {"Train and evaluate N runs at once, each with its share of the cores",
+            "(default: the config's parallel, else one per core when every model is small and trains on one thread)."})
+    Integer parallel;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Experiment directory (default: experiments/NAME).")
     Path out;
 
@@ -51,12 +55,14 @@ final class ExperimentCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("experiments", cfg.name());
         Path base = config.toAbsolutePath().getParent();
         if (extend && !resume) throw new Main.UsageException("--extend continues an existing study: add --resume");
-        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, extend, !noProbe, spec.commandLine().getOut());
+        if (parallel != null && parallel < 1) throw new Main.UsageException("--parallel must be at least 1, got " + parallel);
+        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, extend, !noProbe, parallel, spec.commandLine().getOut());
     }
 
     static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, boolean extend,
-                             boolean probe, PrintWriter out) {
+                             boolean probe, Integer parallel, PrintWriter out) {
         Experiment exp = new Experiment(cfg, base, dir, dataRoot).allowExtension(extend);
+        if (parallel != null) exp.parallel(parallel);
         if (dryRun) {
             Experiment.Plan p = exp.plan(probe);
             out.printf(Locale.ROOT, "experiment %s: %d run(s), %d test set(s)%s%n", cfg.name(), p.runs().size(), p.testVolumes().size(),

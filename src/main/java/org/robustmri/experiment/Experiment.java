@@ -391,7 +391,7 @@ public final class Experiment {
     // ---------------------------------------------------------------------------------------------- run
 
     /** Config keys a resume may change: they decide nothing about finished runs. */
-    static final Set<String> RESUMABLE_CHANGES = Set.of("recipe.threads", "data.data_root", "panel_slices", "analyses");
+    static final Set<String> RESUMABLE_CHANGES = Set.of("recipe.threads", "data.data_root", "panel_slices", "analyses", "parallel");
 
     /**
      * What a resume would change compared with the study in the directory: config errors for changes to finished
@@ -466,42 +466,8 @@ public final class Experiment {
         Catalog test = readCatalogs(testCatalogs());
         Map<String, JsonNode> tests = new LinkedHashMap<>();
         for (String t : cfg.testSets()) tests.put(t, filters(t));
-        List<RunInfo> infos = new ArrayList<>();
-        int k = 0;
-        for (RunPlan r : runs) {
-            k++;
-            Path dir = out.resolve("runs").resolve(r.run());
-            RunDirectory rd = new RunDirectory(dir);
-            // a finished run returns at once (its commits verified, its provenance completed)
-            boolean finished = finishedEpochs(rd) >= r.spec().epochs();
-            if (!finished) {
-                long steps = 0;
-                TrainRun.Prepared p = TrainRun.prepare(r.spec());
-                for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
-                l.phase(String.format(Locale.ROOT, "train %d/%d %s", k, runs.size(), r.run()), steps - doneSteps(rd), "steps");
-            }
-            TrainRun.run(r.spec(), dir, new TrainListener() {
-                @Override
-                public void onStep(int epoch, long step, double loss, double lr) {
-                    l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
-                }
-            });
-            if (!finished) l.endPhase();
-            Path evalDir = dir.resolve("eval");
-            if (!RunEvaluation.complete(evalDir)) {
-                List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(r.spec(), tests, testCatalogs(),
-                        dataRoot() == null ? null : Path.of(dataRoot()));
-                MaskFunction mask = MaskFunction.fromName(r.spec().mask().type(), r.spec().mask().accelerations(), r.spec().mask().centerFractions());
-                long slices = 0;
-                for (RunEvaluation.TestSet s : sets) for (CatalogEntry e : s.entries()) slices += e.slices();
-                l.phase(String.format(Locale.ROOT, "evaluate %d/%d %s", k, runs.size(), r.run()),
-                        slices * rd.checkpointEpochs().size(), "slices");
-                RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, normalizeOutput(), evalDir, r.set().name(), s -> l.step(""));
-                l.endPhase();
-            }
-            infos.add(new RunInfo(r.run(), r.set().name(), new LinkedHashSet<>(r.set().components()), r.model().label(),
-                    r.modelSeed(), r.dataSeed(), validationByEpoch(rd)));
-        }
+        int parallel = parallelRuns(runs);
+        List<RunInfo> infos = parallel <= 1 ? sequential(runs, test, tests, l) : concurrent(runs, test, tests, l, parallel);
         Path baseline = evaluateZeroFilled(runs.get(0).spec(), test, tests, l);
         try {
             Files.deleteIfExists(manifest()); // the merged outputs are rewritten below; only a new record vouches for them
@@ -533,6 +499,133 @@ public final class Experiment {
         fields.put("runs", runs.size());
         new org.robustmri.io.Manifest(fields, org.robustmri.io.Manifest.of(out, outputs, fields).files()).write(manifest());
         return built;
+    }
+
+
+    /** Trains and evaluates the runs one after the other. */
+    private List<RunInfo> sequential(List<RunPlan> runs, Catalog test, Map<String, JsonNode> tests, Listener l) {
+        List<RunInfo> infos = new ArrayList<>();
+        for (int k = 1; k <= runs.size(); k++) infos.add(runOne(k, runs.size(), runs.get(k - 1), tests, l));
+        return infos;
+    }
+
+    /**
+     * Trains and evaluates independent runs {@code parallel} at a time, each with its share of the cores; the results
+     * are those of the sequential order (each run's numbers depend only on its own spec and seeds).
+     */
+    private List<RunInfo> concurrent(List<RunPlan> runs, Catalog test, Map<String, JsonNode> tests, Listener l, int parallel) {
+        long total = 0;
+        for (RunPlan r : runs) total += remainingWork(r, tests, test);
+        l.phase(String.format(Locale.ROOT, "train and evaluate %d runs, %d at a time", runs.size(), parallel), total, "steps");
+        Listener quiet = new Listener() {
+            @Override
+            public synchronized void step(String detail) {
+                l.step(detail);
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "robustmri-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<RunInfo>> futures = new ArrayList<>();
+            for (int k = 1; k <= runs.size(); k++) {
+                int index = k;
+                futures.add(pool.submit(() -> runOne(index, runs.size(), runs.get(index - 1), tests, quiet)));
+            }
+            List<RunInfo> infos = new ArrayList<>();
+            for (java.util.concurrent.Future<RunInfo> f : futures) {
+                try {
+                    infos.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof RuntimeException re) throw re;
+                    if (c instanceof Error er) throw er;
+                    throw new IllegalStateException(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            return infos;
+        } finally {
+            pool.shutdownNow();
+            l.endPhase();
+        }
+    }
+
+    /** Training steps and evaluated slices a run still needs (an estimate for the progress bar). */
+    private long remainingWork(RunPlan r, Map<String, JsonNode> tests, Catalog test) {
+        RunDirectory rd = new RunDirectory(out.resolve("runs").resolve(r.run()));
+        long steps = 0;
+        if (finishedEpochs(rd) < r.spec().epochs()) {
+            TrainRun.Prepared p = TrainRun.prepare(r.spec());
+            for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
+            steps -= doneSteps(rd);
+        }
+        if (!RunEvaluation.complete(out.resolve("runs").resolve(r.run()).resolve("eval"))) {
+            long slices = 0;
+            for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
+                for (CatalogEntry e : Distribution.fromNode(t.getValue(), t.getKey()).select(test).entries()) slices += e.slices();
+            }
+            steps += slices * r.spec().epochs();
+        }
+        return steps;
+    }
+
+    /** How many runs to train at once: {@code parallel} of the config, else one per core for small models on one thread each. */
+    int parallelRuns(List<RunPlan> runs) {
+        if (parallelOverride != null) return Math.max(1, parallelOverride);
+        if (cfg.parallel() != null) return Math.max(1, cfg.parallel());
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (RunPlan r : runs) {
+            if (r.spec().threads() != 1 || ModelRegistry.parameterCount(TrainRun.modelSpec(r.spec())) > 5_000_000) return 1;
+        }
+        return Math.min(cores, runs.size());
+    }
+
+    private Integer parallelOverride;
+
+    /** Runs {@code n} grid runs at once (1: sequentially). */
+    public Experiment parallel(int n) {
+        this.parallelOverride = n;
+        return this;
+    }
+
+    /** One run of the grid: trains it (or finds it finished) and evaluates every checkpoint on every test set. */
+    private RunInfo runOne(int k, int of, RunPlan r, Map<String, JsonNode> tests, Listener l) {
+        Path dir = out.resolve("runs").resolve(r.run());
+        RunDirectory rd = new RunDirectory(dir);
+        // a finished run returns at once (its commits verified, its provenance completed)
+        boolean finished = finishedEpochs(rd) >= r.spec().epochs();
+        if (!finished) {
+            long steps = 0;
+            TrainRun.Prepared p = TrainRun.prepare(r.spec());
+            for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
+            l.phase(String.format(Locale.ROOT, "train %d/%d %s", k, of, r.run()), steps - doneSteps(rd), "steps");
+        }
+        TrainRun.run(r.spec(), dir, new TrainListener() {
+            @Override
+            public void onStep(int epoch, long step, double loss, double lr) {
+                l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
+            }
+        });
+        if (!finished) l.endPhase();
+        Path evalDir = dir.resolve("eval");
+        if (!RunEvaluation.complete(evalDir)) {
+            List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(r.spec(), tests, testCatalogs(),
+                    dataRoot() == null ? null : Path.of(dataRoot()));
+            MaskFunction mask = MaskFunction.fromName(r.spec().mask().type(), r.spec().mask().accelerations(), r.spec().mask().centerFractions());
+            long slices = 0;
+            for (RunEvaluation.TestSet s : sets) for (CatalogEntry e : s.entries()) slices += e.slices();
+            l.phase(String.format(Locale.ROOT, "evaluate %d/%d %s", k, of, r.run()),
+                    slices * rd.checkpointEpochs().size(), "slices");
+            RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, normalizeOutput(), evalDir, r.set().name(), s -> l.step(""));
+            l.endPhase();
+        }
+        return new RunInfo(r.run(), r.set().name(), new LinkedHashSet<>(r.set().components()), r.model().label(),
+                r.modelSeed(), r.dataSeed(), validationByEpoch(rd));
     }
 
     /** How the report's analyses are run for a study: early stopping on test data only when the config asks. */

@@ -42,7 +42,8 @@ public record ExperimentConfig(
         List<String> analyses,
         Integer panelSlices,
         Boolean normalizeOutput,
-        String earlyStopping) {
+        String earlyStopping,
+        Integer parallel) {
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reconstruction panels for the report: for a slice of each test set, the target, the zero-filled input and
- * every training set's final model (first seed), with absolute error maps (x4) underneath.
+ * Reconstruction panels for the report: for a slice of each test set, the target, the zero-filled input and every
+ * architecture's final model of every training set (first seed), with absolute error maps (x4) underneath.
  */
 final class Panels {
     private static final int LABEL = 16;
@@ -39,13 +39,16 @@ final class Panels {
     static void draw(Path dir, List<Experiment.RunPlan> runs, Map<String, JsonNode> tests, Catalog testCatalog, Path dataRoot,
                      TrainSpec.Mask maskSpec, int slicesPerSet, Runnable onSet) {
         System.setProperty("java.awt.headless", "true");
+        // every architecture's final model of every training set (first seed), on the same slices
+        boolean manyModels = runs.stream().map(r -> r.model().label()).distinct().count() > 1;
         Map<String, ReconstructionModel> models = new LinkedHashMap<>();
         for (Experiment.RunPlan r : runs) {
-            if (models.containsKey(r.set().name())) continue;
+            String name = manyModels ? r.model().label() + " " + r.set().name() : r.set().name();
+            if (models.containsKey(name)) continue;
             RunDirectory rd = new RunDirectory(runDirOf(dir, r));
             List<Integer> epochs = rd.checkpointEpochs();
             if (epochs.isEmpty()) continue;
-            models.put(r.set().name(), Weights.loadModel(rd.checkpoint(epochs.get(epochs.size() - 1)), null));
+            models.put(name, Weights.loadModel(rd.checkpoint(epochs.get(epochs.size() - 1)), null));
         }
         MaskFunction mask = MaskFunction.fromName(maskSpec.type(), maskSpec.accelerations(), maskSpec.centerFractions());
         ReconstructionModel zeroFilled = new ZeroFilled();

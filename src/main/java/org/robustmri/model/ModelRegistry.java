@@ -21,11 +21,14 @@ public final class ModelRegistry {
     static {
         family(NormalizedUNet.FAMILY);
         family(VarNet.FAMILY);
+        family(VisionTransformer.FAMILY);
         register("unet-xsmall", "unet", Map.of("chans", 10, "pools", 4), 757_501);
         register("unet-small", "unet", Map.of("chans", 32, "pools", 4), 7_756_097);
         register("unet-large", "unet", Map.of("chans", 128, "pools", 4), 124_093_697);
         register("varnet-small", "varnet", Map.of("cascades", 8, "chans", 12, "sens_chans", 8), 9_212_090);
         register("varnet-large", "varnet", Map.of("cascades", 12, "chans", 18, "sens_chans", 8), 29_936_966);
+        register("vit-small", "vit", Map.of("embed_dim", 44, "heads", 9, "depth", 4), 8_029_000);
+        register("vit-large", "vit", Map.of("embed_dim", 64, "heads", 16, "depth", 10), 127_188_068);
     }
 
     private ModelRegistry() {

@@ -101,7 +101,7 @@ class ExperimentTest {
                 if (name.startsWith("train 2/3")) throw new IllegalStateException("killed");
             }
         };
-        assertThatThrownBy(() -> new Experiment(ExperimentConfig.read(config), tmp, dir, null).run(killer)).hasMessage("killed");
+        assertThatThrownBy(() -> new Experiment(ExperimentConfig.read(config), tmp, dir, null).parallel(1).run(killer)).hasMessage("killed");
         phases.clear();
         Experiment.Listener record = new Experiment.Listener() {
             @Override
@@ -109,7 +109,7 @@ class ExperimentTest {
                 phases.add(name);
             }
         };
-        new Experiment(ExperimentConfig.read(config), tmp, dir, null).run(record);
+        new Experiment(ExperimentConfig.read(config), tmp, dir, null).parallel(1).run(record);
         assertThat(phases).noneMatch(p -> p.startsWith("simulate") || p.startsWith("train 1/3") || p.startsWith("evaluate 1/3"));
         assertThat(phases).anyMatch(p -> p.startsWith("train 2/3"));
         for (String t : List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix", "baseline")) {
@@ -135,5 +135,15 @@ class ExperimentTest {
         CliTestSupport.Result again = CliTestSupport.run("experiment", config.toString(), "--out", reference.toString());
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("--resume");
+    }
+
+    @Test
+    void runsTrainedConcurrentlyGiveTheSequentialNumbers() throws Exception {
+        assertThat(new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("x"), null).parallelRuns(
+                new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("x"), null).runs())).isEqualTo(2);
+        Path seq = tmp.resolve("sequential");
+        new Experiment(ExperimentConfig.read(config), tmp, seq, null).parallel(1).run(new Experiment.Listener() {
+        });
+        assertThat(Files.readAllBytes(seq.resolve("results.csv"))).isEqualTo(Files.readAllBytes(reference.resolve("results.csv")));
     }
 }

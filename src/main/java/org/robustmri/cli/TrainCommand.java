@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.robustmri.io.DataException;
+import org.robustmri.train.Distributed;
 import org.robustmri.train.TrainListener;
 import org.robustmri.train.TrainRun;
 import org.robustmri.train.TrainSpec;
@@ -66,6 +67,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation-volumes") Integer validationVolumes;
     @Option(names = "--validation-catalog", description = "Catalog(s) of the validation volumes (default: the training catalogs).") List<String> validationCatalogs;
 
+    @Option(names = "--sampling", description = "fixed (a mixture's subset drawn once) | redraw (a new subset every epoch)") String sampling;
+    @Option(names = "--batching", description = "volume (every slice once per epoch, batches of one volume) | paper (the paper's batches)") String batching;
+    @Option(names = "--validation-holdout", description = "Hold this fraction of each training distribution's volumes out for validation.") Double validationHoldout;
+
+    @Option(names = "--nproc", paramLabel = "N", description = {"Data-parallel training with N ranks on this host (c10d/Gloo; NCCL needs the GPU build):",
+            "--batch-size is the global batch, each rank takes 1/N of every batch."}) Integer nproc;
+    @Option(names = "--world-size", paramLabel = "W", description = "Join a multi-host job of W ranks (also WORLD_SIZE).") Integer worldSize;
+    @Option(names = "--rank", paramLabel = "R", description = "This process's rank in [0, W) (also RANK); rank 0 writes the run directory.") Integer rank;
+    @Option(names = "--master", paramLabel = "HOST:PORT", description = "Rank 0's rendezvous address (also MASTER_ADDR, MASTER_PORT).") String master;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "How long a rank waits for the others (default: ${DEFAULT-VALUE}).") int timeoutSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -80,7 +92,10 @@ final class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(cfg)) throw new DataException(cfg, "no such file: not a run directory");
             base = TrainSpec.read(cfg);
         } else {
-            if (Files.exists(dir.resolve("state").resolve("progress.json"))) {
+            String envRank = System.getenv("RANK");
+            // ranks other than 0 read the run directory rank 0 writes
+            boolean follower = rank != null ? rank > 0 : envRank != null && !envRank.trim().equals("0");
+            if (!follower && !new org.robustmri.train.RunDirectory(dir).committedEpochs().isEmpty()) {
                 throw new Main.UsageException(dir + " already holds a run; use --resume " + dir);
             }
             base = config == null ? TrainSpec.empty() : TrainSpec.read(config);
@@ -107,13 +122,111 @@ final class TrainCommand implements Callable<Integer> {
         };
         Trainer.Progress p;
         try {
-            p = TrainRun.run(spec, dir, listener);
+            p = trainDistributed(spec, dir, listener);
         } finally {
             if (bar[0] != null) bar[0].close();
         }
         this.spec.commandLine().getOut().printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s; run directory %s%n",
                 p.epochsDone(), p.step(), p.wallSeconds(), dir);
         return 0;
+    }
+
+    /** Trains in this process, as one rank of a group when asked; {@code --nproc N} starts ranks 1..N-1 as children. */
+    private Trainer.Progress trainDistributed(TrainSpec spec, Path dir, TrainListener listener) {
+        Distributed.Config cfg = distributedConfig();
+        if (nproc != null && nproc > 1) return launchLocalRanks(spec, dir, listener, nproc);
+        if (cfg == null) return TrainRun.run(spec, dir, listener);
+        try (Distributed d = Distributed.connect(cfg)) {
+            return TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
+        }
+    }
+
+    private Distributed.Config distributedConfig() {
+        if (nproc != null && (worldSize != null || rank != null || master != null)) {
+            throw new Main.UsageException("--nproc starts its own ranks; do not combine it with --world-size, --rank or --master");
+        }
+        if (nproc != null && nproc < 1) throw new Main.UsageException("--nproc must be at least 1, got " + nproc);
+        if (worldSize == null && rank == null && master == null) {
+            return Distributed.fromEnvironment(System.getenv(), timeoutSeconds * 1000L).orElse(null);
+        }
+        if (worldSize == null || rank == null || master == null) {
+            throw new Main.UsageException("a multi-host job needs --world-size, --rank and --master HOST:PORT together");
+        }
+        int colon = master.lastIndexOf(':');
+        if (colon <= 0) throw new Main.UsageException("--master takes HOST:PORT, got '" + master + "'");
+        return new Distributed.Config(rank, worldSize, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)),
+                timeoutSeconds * 1000L);
+    }
+
+    /**
+     * Starts ranks 1..n-1 as child JVMs (same classpath and arguments, logs in RUN_DIR/rank-R.log) and runs rank 0
+     * here; a child that fails makes this process fail too, naming it.
+     */
+    private Trainer.Progress launchLocalRanks(TrainSpec spec, Path dir, TrainListener listener, int n) {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new DataException("cannot find a free local port: " + e.getMessage(), e);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        TrainSpec shared = spec.threads() == Runtime.getRuntime().availableProcessors() && threads == null
+                ? spec.override(Map.of("threads", Math.max(1, cores / n))).withDefaults() : spec;
+        Path specFile;
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            specFile = java.nio.file.Files.createTempFile(dir.toAbsolutePath().getParent(), ".ranks-", ".yaml");
+            java.nio.file.Files.writeString(specFile, shared.toYaml());
+        } catch (IOException e) {
+            throw new DataException(dir, "cannot prepare the ranks: " + e.getMessage(), e);
+        }
+        java.util.List<Process> children = new java.util.ArrayList<>();
+        try {
+            for (int r = 1; r < n; r++) {
+                java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+                cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+                        "--config", specFile.toString(), "--out", dir.toString(), "--world-size", Integer.toString(n),
+                        "--rank", Integer.toString(r), "--master", "127.0.0.1:" + port, "--timeout", Integer.toString(timeoutSeconds)));
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("rank-" + r + ".log").toFile());
+                children.add(pb.start());
+            }
+            Trainer.Progress progress;
+            try (Distributed d = Distributed.connect(new Distributed.Config(0, n, "127.0.0.1", port, timeoutSeconds * 1000L))) {
+                progress = TrainRun.run(shared, dir, listener, d);
+            }
+            for (int r = 1; r < n; r++) {
+                Process c = children.get(r - 1);
+                if (!c.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS) || c.exitValue() != 0) {
+                    throw new DataException(dir.resolve("rank-" + r + ".log"), "rank " + r + " failed (exit "
+                            + (c.isAlive() ? "none: still running" : c.exitValue()) + ")");
+                }
+            }
+            return progress;
+        } catch (IOException e) {
+            throw new DataException(dir, "cannot start the ranks: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the ranks", e);
+        } catch (RuntimeException e) {
+            for (int r = 1; r <= children.size(); r++) {
+                Process c = children.get(r - 1);
+                if (!c.isAlive() && c.exitValue() != 0) {
+                    throw new DataException(dir.resolve("rank-" + r + ".log"), "rank " + r + " stopped (exit " + c.exitValue() + "); rank 0: "
+                            + e.getMessage(), e);
+                }
+            }
+            throw e;
+        } finally {
+            for (Process c : children) if (c.isAlive()) c.destroyForcibly();
+            try {
+                java.nio.file.Files.deleteIfExists(specFile);
+            } catch (IOException ignored) {
+                // a leftover spec copy is harmless
+            }
+        }
     }
 
     private Map<String, Object> overrides() {
@@ -174,6 +287,9 @@ final class TrainCommand implements Callable<Integer> {
         if (validation != null) m.put("validation", filters(validation));
         m.put("validation_volumes", validationVolumes);
         m.put("validation_catalogs", validationCatalogs);
+        m.put("sampling", sampling);
+        m.put("batching", batching);
+        m.put("validation_holdout", validationHoldout);
         return m;
     }
 

@@ -344,7 +344,15 @@ public final class SliceDataset<T> {
 
     /** A prefetching iterator over given batches, delivered in their order. Close it (try-with-resources). */
     public Loader<T> load(int epoch, List<List<SliceRef>> batches) {
-        return new Loader<>(this, epoch, batches);
+        return new Loader<>(this, epoch, batches, null);
+    }
+
+    /**
+     * Batches whose samples have explicit epoch positions {@code firstSampleIndex[i] + j} (which seed their training
+     * masks): a rank's shares of global batches keep the positions they have in the global plan. Shares may be empty.
+     */
+    public Loader<T> load(int epoch, List<List<SliceRef>> batches, long[] firstSampleIndex) {
+        return new Loader<>(this, epoch, batches, firstSampleIndex.clone());
     }
 
     /**
@@ -363,15 +371,20 @@ public final class SliceDataset<T> {
         private int returned;
         private boolean closed;
 
-        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceRef>> batches) {
+        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceRef>> batches, long[] firstSampleIndex) {
             this.dataset = dataset;
             this.epoch = epoch;
             this.batches = List.copyOf(batches);
-            this.firstIndex = new long[this.batches.size()];
-            long n = 0;
-            for (int i = 0; i < firstIndex.length; i++) {
-                firstIndex[i] = n;
-                n += this.batches.get(i).size();
+            if (firstSampleIndex != null) {
+                if (firstSampleIndex.length != this.batches.size()) throw new IllegalArgumentException("one first index per batch needed");
+                this.firstIndex = firstSampleIndex;
+            } else {
+                this.firstIndex = new long[this.batches.size()];
+                long n = 0;
+                for (int i = 0; i < firstIndex.length; i++) {
+                    firstIndex[i] = n;
+                    n += this.batches.get(i).size();
+                }
             }
             if (dataset.threads == 0) {
                 this.pool = null;

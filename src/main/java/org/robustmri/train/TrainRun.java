@@ -206,12 +206,29 @@ public final class TrainRun {
      * refused with the changed keys; a finished run returns at once (its provenance rewritten).
      */
     public static Trainer.Progress run(TrainSpec spec, Path dir, TrainListener listener) {
+        return run(spec, dir, listener, Distributed.single());
+    }
+
+    /**
+     * Trains one rank of a data-parallel run: every rank builds the same plans and takes its share of each global
+     * batch; rank 0 holds the directory's lock and writes everything, the others only read it (to resume).
+     */
+    public static Trainer.Progress run(TrainSpec spec, Path dir, TrainListener listener, Distributed dist) {
         Torch.init();
         Prepared p = prepare(spec);
         TrainSpec s = p.spec();
         if (s.threads() > 0) Torch.setThreads(s.threads());
+        RunDirectory run = new RunDirectory(dir);
+        ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
+        TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
+                0.01, 25.0, 1.0);
+        BatchSource train = dist.world() == 1 ? p.train() : p.train().forRank(dist.rank(), dist.world());
+        BatchSource val = p.validation() == null || dist.world() == 1 ? p.validation() : p.validation().forRank(dist.rank(), dist.world());
+        if (!dist.isLeader()) {
+            dist.barrier(); // rank 0 has checked the directory and cleaned it
+            return new Trainer(model, cfg, train, val, run, TrainListener.NONE, dist).run();
+        }
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-            RunDirectory run = new RunDirectory(dir);
             AtomicFiles.removeStaleTemporaries(dir);
             if (Files.exists(run.config())) {
                 List<String> changed = ConfigDiff.changes(TrainSpec.YAML.valueToTree(TrainSpec.read(run.config())),
@@ -222,17 +239,15 @@ public final class TrainRun {
                 }
             }
             AtomicFiles.writeString(run.config(), s.toYaml());
-            ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
-            TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
-                    0.01, 25.0, 1.0);
-            writeRunJson(run, p, null, run.latestVerifiedCommit().isPresent());
-            Trainer.Progress progress = new Trainer(model, cfg, p.train(), p.validation(), run, listener).run();
-            writeRunJson(run, p, progress, false);
+            writeRunJson(run, p, null, run.latestVerifiedCommit().isPresent(), dist.world());
+            dist.barrier();
+            Trainer.Progress progress = new Trainer(model, cfg, train, val, run, listener, dist).run();
+            writeRunJson(run, p, progress, false, dist.world());
             return progress;
         }
     }
 
-    private static void writeRunJson(RunDirectory run, Prepared p, Trainer.Progress progress, boolean resuming) {
+    private static void writeRunJson(RunDirectory run, Prepared p, Trainer.Progress progress, boolean resuming, int world) {
         Provenance prov = new Provenance("train")
                 .put("model", p.modelSpec().toString())
                 .put("parameters", ModelRegistry.parameterCount(p.modelSpec()))
@@ -246,7 +261,13 @@ public final class TrainRun {
                 .put("realised_slices_epoch_1", p.train().realisedCounts(1))
                 .put("data_manifest", Map.of("train_volumes", p.trainEntries().size(),
                         "validation_volumes", p.validationEntries().size(), "sha256", p.manifestHash()))
-                .put("threads", Torch.threads());
+                .put("threads", Torch.threads())
+                .put("ranks", world)
+                .put("sampling", p.spec().sampling() + (p.mixture().redrawsEachEpoch() ? "" : ", distinct slices " + p.mixture().distinctSlices()))
+                .put("batching", p.spec().batching() + ": " + p.train().describeBatching())
+                .put("validation", p.validationEntries().isEmpty() ? "none"
+                        : p.validationEntries().size() + " volume(s)" + (p.spec().validationHoldout() != null
+                        ? ", held out of the training distributions (fraction " + p.spec().validationHoldout() + ")" : ""));
         if (progress != null) {
             prov.put("status", "finished").put("epochs_done", progress.epochsDone()).put("steps", progress.step())
                     .put("wall_seconds", progress.wallSeconds());

@@ -39,15 +39,26 @@ public final class Trainer {
     private final BatchSource validation;
     private final RunDirectory dir;
     private final TrainListener listener;
+    private final Distributed dist;
 
     public Trainer(ReconstructionModel model, TrainConfig config, BatchSource train, BatchSource validation,
                    RunDirectory dir, TrainListener listener) {
+        this(model, config, train, validation, dir, listener, Distributed.single());
+    }
+
+    /**
+     * A trainer that is one rank of a data-parallel group: {@code train} and {@code validation} give this rank's shares
+     * of the global batches; rank 0 alone writes the run directory.
+     */
+    public Trainer(ReconstructionModel model, TrainConfig config, BatchSource train, BatchSource validation,
+                   RunDirectory dir, TrainListener listener, Distributed dist) {
         this.model = model;
         this.config = config;
         this.train = train;
         this.validation = validation;
         this.dir = dir;
         this.listener = listener == null ? TrainListener.NONE : listener;
+        this.dist = dist;
     }
 
     /** Progress saved after each epoch. */
@@ -72,8 +83,10 @@ public final class Trainer {
             Weights.load(model, dir.checkpoint(c.epoch()));
             adam.load(Safetensors.read(dir.optimizerState(c.epoch())).tensors());
             progress = new Progress(c.epoch(), c.step(), c.wallSeconds());
+        } else {
+            dist.broadcastParameters(model.parameters()); // every rank starts from rank 0's weights
         }
-        rebuildViews(progress.epochsDone());
+        if (dist.isLeader()) rebuildViews(progress.epochsDone());
         listener.onStart(progress.epochsDone() + 1, config.epochs(), perEpoch);
         long step = progress.step();
         double wall = progress.wallSeconds();
@@ -98,26 +111,37 @@ public final class Trainer {
             double val = validation == null ? Double.NaN : validate(epoch);
             logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
             wall += (System.nanoTime() - t0) / 1e9;
-            commitEpoch(epoch, step, adam, wall, logRows);
+            if (dist.isLeader()) commitEpoch(epoch, step, adam, wall, logRows);
+            dist.barrier();
             listener.onEpoch(epoch, lossSum / Math.max(1, n), val);
             progress = new Progress(epoch, step, wall);
         }
         return progress;
     }
 
-    /** One optimisation step: forward, loss, backward, clipping, Adam; returns the loss. */
+    /**
+     * One optimisation step: forward, loss, backward, clipping, Adam; returns the loss. With several ranks the loss and
+     * the gradients are the batch-weighted sums over ranks, so every rank takes the same step.
+     */
     private double step(Batch b, int epoch, long step, double lr, Adam adam, org.bytedeco.pytorch.Device device) {
         try (PointerScope scope = new PointerScope()) {
             Adam.zeroGrad(model.parameters());
-            Tensor out = Inference.forward(model, b.samples());
-            Tensor l = config.loss().compute(out, Inference.targets(b.samples(), device), Inference.dataRanges(b.samples(), device));
-            double loss = l.item_double();
+            double weight = b.size() / (double) b.globalSize();
+            Tensor l = null;
+            double loss = 0;
+            if (b.size() > 0) {
+                Tensor out = Inference.forward(model, b.samples());
+                l = config.loss().compute(out, Inference.targets(b.samples(), device), Inference.dataRanges(b.samples(), device));
+                loss = l.item_double();
+            }
+            if (dist.world() > 1) loss = dist.sum(loss * weight)[0];
             if (!Double.isFinite(loss)) {
                 throw new TrainingDivergedException(String.format(Locale.ROOT,
                         "loss became %s at epoch %d step %d (volume %s); last good checkpoint: %s",
                         loss, epoch, step, b.volume(), epoch > 1 ? dir.checkpoint(epoch - 1) : "none (first epoch)"));
             }
-            l.backward();
+            if (l != null) l.backward();
+            dist.reduceGradients(model.parameters(), weight);
             GradientClipping.clip(model.parameters(), config.gradClip());
             adam.step(model.parameters(), lr);
             return loss;
@@ -133,6 +157,7 @@ public final class Trainer {
         try (BatchIterator it = validation.epoch(0)) {
             while (it.hasNext()) {
                 Batch b = it.next();
+                if (b.size() == 0) continue;
                 try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                     Tensor out = Inference.forward(model, b.samples()).cpu().to(torch.ScalarType.Double);
                     Tensor y = Inference.targets(b.samples(), cpu).to(torch.ScalarType.Double);
@@ -145,7 +170,8 @@ public final class Trainer {
             }
         }
         model.train(true);
-        return count == 0 ? Double.NaN : sum / count;
+        double[] total = dist.sum(sum, count); // each rank scored its share of the validation slices
+        return total[1] == 0 ? Double.NaN : total[0] / total[1];
     }
 
     /**

@@ -1,0 +1,215 @@
+package org.robustmri.train;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.BroadcastOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.global.torch;
+import org.robustmri.model.Parameters;
+import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data-parallel training over libtorch's own c10d (Gloo on CPU; there is no DistributedDataParallel in the Java
+ * binding, so this is its contract by hand): rank 0's initial weights are broadcast; after each backward pass the
+ * gradients are summed across ranks in a few flat buckets (one collective per bucket, not per parameter), each rank's
+ * contribution weighted by its share of the global batch, so N ranks with a batch of b take the same step as one
+ * rank with a batch of N b. A rank that dies makes the others' collectives fail (Gloo sees the closed connection, or
+ * the timeout passes) with an error that says so.
+ */
+public final class Distributed implements AutoCloseable {
+    /** Where a rank finds the others: its rank, the world size, the rendezvous (rank 0's TCP store) and the timeout. */
+    public record Config(int rank, int world, String host, int port, long timeoutMillis) {
+        public Config {
+            if (world < 1) throw new IllegalArgumentException("world size must be at least 1, got " + world);
+            if (rank < 0 || rank >= world) throw new IllegalArgumentException("rank must be in [0, " + world + "), got " + rank);
+            if (world > 1 && (port < 1 || port > 65535)) throw new IllegalArgumentException("master port must be in 1..65535, got " + port);
+        }
+    }
+
+    private static final long BUCKET_ELEMENTS = 16L << 20; // 64 MiB of float32 per collective
+
+    private final int rank;
+    private final int world;
+    private final TCPStore store;
+    private final ProcessGroupGloo group;
+    private final long timeoutMillis;
+
+    private Distributed(int rank, int world, TCPStore store, ProcessGroupGloo group, long timeoutMillis) {
+        this.rank = rank;
+        this.world = world;
+        this.store = store;
+        this.group = group;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** A world of one: every collective is the identity. */
+    public static Distributed single() {
+        return new Distributed(0, 1, null, null, 0);
+    }
+
+    /** Joins the group (rank 0 starts the rendezvous store and waits for the others). */
+    public static Distributed connect(Config c) {
+        if (c.world() == 1) return single();
+        Torch.init();
+        try {
+            TCPStoreOptions so = new TCPStoreOptions().port((short) c.port()).isServer(c.rank() == 0).waitWorkers(true)
+                    .numWorkers(new SizeTPointer(1).put((long) c.world())).timeout(new Milliseconds(c.timeoutMillis()));
+            TCPStore store = new TCPStore(c.host(), so);
+            store.retainReference();
+            ProcessGroupGloo.Options o = ProcessGroupGloo.Options.create();
+            o.devices().push_back(ProcessGroupGloo.createDeviceForHostname(c.host()));
+            o.threads(1);
+            o.timeout(new Milliseconds(c.timeoutMillis()));
+            ProcessGroupGloo pg = new ProcessGroupGloo(store, c.rank(), c.world(), o);
+            pg.retainReference();
+            return new Distributed(c.rank(), c.world(), store, pg, c.timeoutMillis());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("rank " + c.rank() + " of " + c.world() + ": cannot join the group at " + c.host() + ":"
+                    + c.port() + " within " + c.timeoutMillis() / 1000 + " s: " + firstLine(e), e);
+        }
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int world() {
+        return world;
+    }
+
+    public boolean isLeader() {
+        return rank == 0;
+    }
+
+    /** Every rank gets rank 0's parameter values. */
+    public void broadcastParameters(Parameters params) {
+        if (world == 1) return;
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            for (List<Tensor> bucket : buckets(new ArrayList<>(params.asMap().values()))) {
+                Tensor flat = flatten(bucket, false);
+                await(group.broadcast(new TensorVector(flat), new BroadcastOptions().rootRank(0)), "broadcast of the initial weights");
+                scatter(flat, bucket, false);
+            }
+        }
+    }
+
+    /**
+     * Replaces every gradient by the batch-weighted sum over ranks: {@code sum_r w_r g_r} with {@code w_r} this
+     * rank's share of the global batch (its samples / all samples), so the result is the gradient of the loss over
+     * the whole global batch. Parameters without a gradient count as zero.
+     */
+    public void reduceGradients(Parameters params, double weight) {
+        if (world == 1) return;
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            List<Tensor> ps = new ArrayList<>(params.asMap().values());
+            for (List<Tensor> bucket : buckets(ps)) {
+                Tensor flat = flatten(bucket, true).mul_(Torch.scalar(weight));
+                await(group.allreduce(new TensorVector(flat), new AllreduceOptions()), "gradient all-reduce");
+                scatter(flat, bucket, true);
+            }
+        }
+    }
+
+    /** Sums a few numbers across ranks (losses, validation sums and counts). */
+    public double[] sum(double... values) {
+        if (world == 1) return values.clone();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor t = Tensors.fromDoubles(values, values.length);
+            await(group.allreduce(new TensorVector(t), new AllreduceOptions()), "all-reduce of " + values.length + " value(s)");
+            return Tensors.toDoubles(t);
+        }
+    }
+
+    /** Waits until every rank arrives. */
+    public void barrier() {
+        if (world == 1) return;
+        await(group.barrier(), "barrier");
+    }
+
+    private void await(Work w, String what) {
+        try {
+            w._wait(new Milliseconds(timeoutMillis));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("rank " + rank + " of " + world + ": " + what + " failed; another rank has probably stopped"
+                    + " (see its log): " + firstLine(e), e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    private static List<List<Tensor>> buckets(List<Tensor> tensors) {
+        List<List<Tensor>> out = new ArrayList<>();
+        List<Tensor> cur = new ArrayList<>();
+        long n = 0;
+        for (Tensor t : tensors) {
+            if (!cur.isEmpty() && n + t.numel() > BUCKET_ELEMENTS) {
+                out.add(cur);
+                cur = new ArrayList<>();
+                n = 0;
+            }
+            cur.add(t);
+            n += t.numel();
+        }
+        if (!cur.isEmpty()) out.add(cur);
+        return out;
+    }
+
+    /** One contiguous float32 copy of the tensors (or of their gradients, zeros where there is none). */
+    private static Tensor flatten(List<Tensor> params, boolean gradients) {
+        TensorVector parts = new TensorVector();
+        for (Tensor p : params) {
+            Tensor src = gradients ? p.grad() : p.detach();
+            parts.push_back(gradients && !src.defined() ? torch.zeros_like(p.detach()).reshape(-1) : src.reshape(-1));
+        }
+        return torch.cat(parts, 0);
+    }
+
+    private static void scatter(Tensor flat, List<Tensor> params, boolean gradients) {
+        long off = 0;
+        for (Tensor p : params) {
+            long n = p.numel();
+            Tensor part = flat.narrow(0, off, n).view_as(p);
+            if (gradients) {
+                Tensor g = p.grad();
+                if (g.defined()) g.copy_(part);
+                else p.mutable_grad().put(part.clone());
+            } else {
+                p.detach().copy_(part);
+            }
+            off += n;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (group != null) group.releaseReference();
+        if (store != null) store.releaseReference();
+    }
+
+    /** The rendezvous from the usual environment variables (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK), if set. */
+    public static java.util.Optional<Config> fromEnvironment(Map<String, String> env, long timeoutMillis) {
+        if (!env.containsKey("WORLD_SIZE") || !env.containsKey("RANK")) return java.util.Optional.empty();
+        try {
+            return java.util.Optional.of(new Config(Integer.parseInt(env.get("RANK").trim()), Integer.parseInt(env.get("WORLD_SIZE").trim()),
+                    env.getOrDefault("MASTER_ADDR", "127.0.0.1"), Integer.parseInt(env.getOrDefault("MASTER_PORT", "29500").trim()), timeoutMillis));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("RANK, WORLD_SIZE and MASTER_PORT must be integers: " + e.getMessage(), e);
+        }
+    }
+}

@@ -31,8 +31,14 @@ public final class Torch {
             if (loaded) return;
             try {
                 String platform = Loader.getPlatform();
-                for (String lib : new String[]{"javacpp", "openblas", "pytorch"}) {
-                    Loader.cacheResources("/org/bytedeco/" + lib + "/" + platform + "/");
+                // the GPU build (mvn -Pgpu) ships libtorch under linux-x86_64-gpu, with the CUDA presets beside it
+                boolean gpu = Torch.class.getResource("/org/bytedeco/pytorch/" + platform + "-gpu/") != null;
+                if (gpu && System.getProperty("org.bytedeco.javacpp.platform.extension") == null) {
+                    System.setProperty("org.bytedeco.javacpp.platform.extension", "-gpu");
+                }
+                for (String lib : new String[]{"javacpp", "openblas", "cuda", "pytorch"}) {
+                    String dir = "/org/bytedeco/" + lib + "/" + platform + (gpu && lib.equals("pytorch") ? "-gpu" : "") + "/";
+                    if (Torch.class.getResource(dir) != null) Loader.cacheResources(dir);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
@@ -78,6 +84,12 @@ public final class Torch {
     public static Scalar scalar(double v) {
         init();
         return new Scalar(v);
+    }
+
+    /** True when this libtorch is the CUDA build and reports a device. */
+    public static boolean cudaAvailable() {
+        init();
+        return torch.cuda_is_available();
     }
 
     /** The compute device: the first CUDA device when libtorch reports one, else the CPU. */

@@ -171,8 +171,10 @@ public final class VisionTransformer extends ImageDomainModel {
         Tensor qkv = torch.linear(h, params.get(name + "attn.qkv.weight")).reshape(b, n, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
         Tensor q = qkv.select(0, 0), k = qkv.select(0, 1), v = qkv.select(0, 2);
         double scale = Math.pow(width / heads, -0.5);
-        Tensor attn = torch.softmax(q.matmul(k.transpose(-2, -1)).mul(Torch.scalar(scale)), -1);
-        Tensor a = attn.matmul(v).transpose(1, 2).reshape(b, n, width);
+        // libtorch's fused attention: the same softmax(q k^T * scale) v as the paper's explicit form, without keeping
+        // the (heads, N, N) attention matrix for backward
+        Tensor a = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false, new DoubleOptional(scale), false)
+                .transpose(1, 2).reshape(b, n, width);
         a = torch.linear(a, params.get(name + "attn.proj.weight"), new TensorOptional(params.get(name + "attn.proj.bias")));
         x = x.add(a);
         Tensor m = torch.linear(layerNorm(x, name + "norm2."), params.get(name + "mlp.fc1.weight"), new TensorOptional(params.get(name + "mlp.fc1.bias")));

@@ -113,7 +113,18 @@ public final class Experiment {
             if (!names.add(t.name())) throw new IllegalArgumentException("duplicate training set '" + t.name() + "'");
             if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
         }
-        for (ExperimentConfig.ModelEntry m : c.models()) m.spec();
+        for (ExperimentConfig.ModelEntry m : c.models()) {
+            m.spec();
+            if (m.trainingSets() != null) {
+                if (m.trainingSets().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": training_sets is empty");
+                for (String n : m.trainingSets()) {
+                    if (!names.contains(n)) {
+                        throw new IllegalArgumentException("model " + m.model() + ": training set '" + n + "' is not defined; defined: " + names);
+                    }
+                }
+            }
+            if (m.modelSeeds() != null && m.modelSeeds().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": model_seeds is empty");
+        }
         if (c.simulate() != null) {
             ExperimentConfig.Simulate sim = c.simulate();
             if (sim.distributions() == null || sim.distributions().isEmpty()) throw new IllegalArgumentException("simulate needs distributions");
@@ -269,7 +280,8 @@ public final class Experiment {
         List<RunPlan> out = new ArrayList<>();
         for (ExperimentConfig.ModelEntry m : cfg.models()) {
             for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) {
-                for (long a : ms) {
+                if (m.trainingSets() != null && !m.trainingSets().contains(t.name())) continue;
+                for (long a : m.modelSeeds() != null ? m.modelSeeds() : ms) {
                     for (long b : ds) {
                         String name = t.name() + "__" + m.label() + "__m" + a + "d" + b;
                         out.add(new RunPlan(name, t, m, a, b, specFor(t, m, a, b)));

@@ -73,10 +73,14 @@ public record ExperimentConfig(
     /**
      * A registered model name or a family, with parameter overrides as further keys, e.g.
      * {@code {model: unet, chans: 8, pools: 3}} or {@code {model: varnet, cascades: 4, chans: 8, sens_chans: 4}}.
+     * Two keys restrict where a costly model is trained, when a budget forbids the full grid: {@code training_sets}
+     * (names; default all) and {@code model_seeds} (default the study's model seeds).
      */
     public static final class ModelEntry {
         private final String model;
         private final Map<String, Object> params = new LinkedHashMap<>();
+        private List<String> trainingSets;
+        private List<Long> modelSeeds;
 
         @JsonCreator
         public ModelEntry(@JsonProperty("model") String model) {
@@ -97,6 +101,29 @@ public record ExperimentConfig(
         void set(String key, Object value) {
             params.put(key, value);
         }
+
+        @JsonProperty("training_sets")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public List<String> trainingSets() {
+            return trainingSets;
+        }
+
+        @JsonProperty("training_sets")
+        void trainingSets(List<String> names) {
+            this.trainingSets = names == null ? null : List.copyOf(names);
+        }
+
+        @JsonProperty("model_seeds")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public List<Long> modelSeeds() {
+            return modelSeeds;
+        }
+
+        @JsonProperty("model_seeds")
+        void modelSeeds(List<Long> seeds) {
+            this.modelSeeds = seeds == null ? null : List.copyOf(seeds);
+        }
+
 
         @JsonAnyGetter
         public Map<String, Object> params() {

@@ -97,27 +97,38 @@ public final class Charts {
         for (String model : a.models()) {
             Color color = PALETTE[k++ % PALETTE.length];
             double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            // one series per architecture and kind keeps the legend readable at any study size (points are in robustness.csv)
+            List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), mx = new ArrayList<>(), my = new ArrayList<>();
             for (List<String> r : a.robustness().rows()) {
                 if (!r.get(0).equals(model) || !r.get(1).equals(rule.key()) || r.get(4).isEmpty() || r.get(5).isEmpty()) continue;
                 double id = Double.parseDouble(r.get(4)), ood = Double.parseDouble(r.get(5));
-                XYSeries s = c.addSeries(model + " " + r.get(2), new double[]{id}, new double[]{ood});
-                s.setMarker(r.get(3).equals("single") ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
-                s.setMarkerColor(color);
+                boolean single = r.get(3).equals("single");
+                (single ? sx : mx).add(id);
+                (single ? sy : my).add(ood);
                 lo = Math.min(lo, id);
                 hi = Math.max(hi, id);
                 any = true;
             }
+            addPoints(c, model + " single distributions", sx, sy, SeriesMarkers.CIRCLE, color);
+            addPoints(c, model + " mixtures", mx, my, SeriesMarkers.DIAMOND, color);
             Analyses.Fit f = a.robustnessFit(model, rule);
-            if (!Double.isNaN(f.slope()) && hi > lo) {
-                XYSeries line = c.addSeries("fit " + model, new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
+            if (!Double.isNaN(f.slope()) && f.points() >= 3 && hi > lo) { // two points fit any line exactly
+                XYSeries line = c.addSeries(model + " fit over singles", new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
                 line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 line.setMarker(SeriesMarkers.NONE);
                 line.setLineColor(color);
             }
         }
         if (!any) return null;
-        c.getStyler().setLegendVisible(a.robustness().rows().size() <= 24);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         return png(c);
+    }
+
+    private static void addPoints(XYChart c, String name, List<Double> x, List<Double> y, org.knowm.xchart.style.markers.Marker marker, Color color) {
+        if (x.isEmpty()) return;
+        XYSeries s = c.addSeries(name, x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());
+        s.setMarker(marker);
+        s.setMarkerColor(color);
     }
 
     /** ID (solid) and OOD (dashed) SSIM over epochs, one pair of lines per run. */

@@ -120,8 +120,8 @@ public final class Report {
             }
             for (List<String> c : a.claims().rows()) {
                 if (!c.get(0).equals(model)) continue;
-                out.add(String.format(Locale.ROOT, "%s: %s: %s = %s%s; holds: %s.", model, c.get(1), c.get(2), c.get(3),
-                        c.get(4).isEmpty() ? "" : " (oracle " + c.get(4) + ")", c.get(5)));
+                String value = c.get(3).isEmpty() ? "" : " = " + c.get(3) + (c.get(4).isEmpty() ? "" : " (oracle " + c.get(4) + ")");
+                out.add(String.format(Locale.ROOT, "%s: %s: %s%s; holds: %s.", model, c.get(1), c.get(2), value, c.get(5)));
             }
         }
         return out;

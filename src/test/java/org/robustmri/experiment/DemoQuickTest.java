@@ -21,7 +21,10 @@ class DemoQuickTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Findings:").contains("report: ");
         assertThat(dir.resolve("report.html")).exists();
-        assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(4);
+        // 3 U-Nets, 3 ViTs, 2 VarNets; the claims table has rows for every architecture
+        assertThat(Files.readAllLines(dir.resolve("runs.csv"))).hasSize(1 + 3 + 3 + 2);
+        String claims = Files.readString(dir.resolve("analyses").resolve("claims.csv"));
+        assertThat(claims).contains("unet-c4-p2").contains("vit-e4-h2-d1-p8").contains("varnet-n1-c4-s2-p1-sp1");
         assertThat(Files.readString(dir.resolve("analyses").resolve("diversity.csv"))).contains("out-of-distribution").contains("in-distribution");
         // a second call continues the finished study: nothing is trained again, same tables
         String matrix = Files.readString(dir.resolve("analyses").resolve("matrix.csv"));

@@ -146,4 +146,22 @@ class ExperimentTest {
         });
         assertThat(Files.readAllBytes(seq.resolve("results.csv"))).isEqualTo(Files.readAllBytes(reference.resolve("results.csv")));
     }
+
+    @Test
+    void aModelCanBeRestrictedToSomeTrainingSetsAndSeeds() throws Exception {
+        String two = CONFIG.replace("  - {model: unet, chans: 4, pools: 2}\n",
+                "  - {model: unet, chans: 4, pools: 2}\n  - {model: vit, embed_dim: 4, heads: 2, depth: 1, patch: 8, avrg_img_size: 48,"
+                        + " training_sets: [knee, brain+knee], model_seeds: [7]}\n") + "seeds: {model: [0, 1]}\n";
+        Path c = tmp.resolve("restricted.yaml");
+        Files.writeString(c, two);
+        List<String> names = new Experiment(ExperimentConfig.read(c), tmp, tmp.resolve("r"), null).runs().stream()
+                .map(Experiment.RunPlan::run).toList();
+        assertThat(names).containsExactly("brain__unet-c4-p2__m0d0", "brain__unet-c4-p2__m1d0", "knee__unet-c4-p2__m0d0",
+                "knee__unet-c4-p2__m1d0", "brain+knee__unet-c4-p2__m0d0", "brain+knee__unet-c4-p2__m1d0",
+                "knee__vit-e4-h2-d1-p8__m7d0", "brain+knee__vit-e4-h2-d1-p8__m7d0");
+        Files.writeString(c, two.replace("training_sets: [knee, brain+knee]", "training_sets: [knee, kne]"));
+        CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("training set 'kne' is not defined");
+    }
 }

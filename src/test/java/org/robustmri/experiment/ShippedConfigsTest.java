@@ -34,4 +34,17 @@ class ShippedConfigsTest {
             }
         }
     }
+
+    @Test
+    void theEmbeddedDemoPassesDryRun() throws Exception {
+        for (String name : java.util.List.of("demo.yaml", "demo-quick.yaml")) {
+            Path c = tmp.resolve(name);
+            try (var in = Experiment.class.getResourceAsStream(name)) {
+                Files.write(c, in.readAllBytes());
+            }
+            CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe", "--out", tmp.resolve("out-" + name).toString());
+            assertThat(r.code()).as(name + ": " + r.err()).isZero();
+            assertThat(r.out()).contains("varnet-").contains("vit-").contains("unet-");
+        }
+    }
 }

@@ -211,6 +211,27 @@ class AnalysesTest {
     }
 
     @Test
+    void theRobustnessClaimNeedsThreeSingleModels() {
+        // unet: singles A, B and C give a fitted line
+        List<String> fit = row(build().claims(), "unet", "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)");
+        assertThat(fit.get(2)).startsWith("fit over 3 single models");
+        assertThat(fit.get(5)).isIn("yes", "no");
+        // a second architecture with only two singles: a line through two points is exact, so the claim is n/a
+        List<ResultTable.VolumeSsim> rows = new ArrayList<>(rows());
+        for (String t : List.of("A", "B", "C")) {
+            rows.add(v("kA", "A", 3, t, t.equals("A") ? .9 : .5));
+            rows.add(v("kB", "B", 3, t, t.equals("B") ? .8 : .6));
+        }
+        List<RunInfo> infos = new ArrayList<>(infos());
+        infos.add(info("kA", "A", "varnet", Map.of(), "A"));
+        infos.add(info("kB", "B", "varnet", Map.of(), "B"));
+        List<String> two = row(new Analyses(new ResultTable(rows), infos).claims(), "varnet",
+                "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)");
+        assertThat(two.get(5)).isEqualTo("n/a");
+        assertThat(two.get(2)).contains("has 2");
+    }
+
+    @Test
     void resultTableParsesQuotedSpecsAndAggregatesSlices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path csv = tmp.resolve("results.csv");
         java.nio.file.Files.writeString(csv, org.robustmri.eval.Evaluator.HEADER + "\n"

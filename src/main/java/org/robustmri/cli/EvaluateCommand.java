@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "evaluate", description = {"Scores checkpoints of a run on test distributions: results.csv (long form: run, train set, checkpoint,",
-        "epoch, test set, volume, slice, metric, value, metric spec), summary.csv (mean and 95% volume-bootstrap interval), provenance.json."})
+        "epoch, test set, volume, slice, metric, value, metric spec), summary.csv (mean and 95%% volume-bootstrap interval), provenance.json."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR")
     Path runDir;

@@ -137,7 +137,9 @@ final class TrainCommand implements Callable<Integer> {
         if (nproc != null && nproc > 1) return launchLocalRanks(spec, dir, listener, nproc);
         if (cfg == null) return TrainRun.run(spec, dir, listener);
         try (Distributed d = Distributed.connect(cfg)) {
-            return TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
+            Trainer.Progress p = TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
+            this.spec.commandLine().getOut().println(d.reduceSummary());
+            return p;
         }
     }
 
@@ -196,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Progress progress;
             try (Distributed d = Distributed.connect(new Distributed.Config(0, n, "127.0.0.1", port, timeoutSeconds * 1000L))) {
                 progress = TrainRun.run(shared, dir, listener, d);
+                this.spec.commandLine().getOut().println(d.reduceSummary());
             }
             for (int r = 1; r < n; r++) {
                 Process c = children.get(r - 1);

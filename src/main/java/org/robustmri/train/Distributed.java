@@ -73,7 +73,10 @@ public final class Distributed implements AutoCloseable {
             o.devices().push_back(ProcessGroupGloo.createDeviceForHostname(c.host()));
             o.threads(1);
             o.timeout(new Milliseconds(c.timeoutMillis()));
-            ProcessGroupGloo pg = new ProcessGroupGloo(store, c.rank(), c.world(), o);
+            // The group holds its store through an intrusive_ptr: hand it the clone (born inside one, so the counts
+            // are right), never the Java-allocated server store, which the group would otherwise adopt with a zero
+            // count and outlive once Java frees it (heap corruption after the next garbage collection).
+            ProcessGroupGloo pg = new ProcessGroupGloo(store.clone(), c.rank(), c.world(), o);
             pg.retainReference();
             return new Distributed(c.rank(), c.world(), store, pg, c.timeoutMillis());
         } catch (RuntimeException e) {
@@ -113,14 +116,39 @@ public final class Distributed implements AutoCloseable {
      */
     public void reduceGradients(Parameters params, double weight) {
         if (world == 1) return;
+        long t0 = System.nanoTime();
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             List<Tensor> ps = new ArrayList<>(params.asMap().values());
-            for (List<Tensor> bucket : buckets(ps)) {
+            List<List<Tensor>> buckets = buckets(ps);
+            for (List<Tensor> bucket : buckets) {
                 Tensor flat = flatten(bucket, true).mul_(Torch.scalar(weight));
+                long w0 = System.nanoTime();
                 await(group.allreduce(new TensorVector(flat), new AllreduceOptions()), "gradient all-reduce");
+                reduceWaitNanos += System.nanoTime() - w0;
+                reduceElements += flat.numel();
                 scatter(flat, bucket, true);
             }
+            reduceBuckets = buckets.size();
         }
+        reduceSteps++;
+        reduceNanos += System.nanoTime() - t0;
+    }
+
+    private long reduceSteps, reduceElements, reduceNanos, reduceWaitNanos;
+    private int reduceBuckets;
+
+    /**
+     * What the gradient all-reduce cost this rank so far: floats and megabytes per step, buckets, and milliseconds per
+     * step in total (flatten, all-reduce, scatter) and inside the all-reduce alone (which includes waiting for the
+     * slowest rank).
+     */
+    public String reduceSummary() {
+        if (reduceSteps == 0) return "gradient all-reduce: no steps";
+        long perStep = reduceElements / reduceSteps;
+        return String.format(java.util.Locale.ROOT,
+                "gradient all-reduce (rank %d of %d): %d floats (%.1f MB) per step in %d bucket(s); %.1f ms per step, %.1f ms of it"
+                        + " inside the all-reduce; %d steps", rank, world, perStep, perStep * 4 / 1e6, reduceBuckets,
+                reduceNanos / 1e6 / reduceSteps, reduceWaitNanos / 1e6 / reduceSteps, reduceSteps);
     }
 
     /** Sums a few numbers across ranks (losses, validation sums and counts). */

@@ -131,6 +131,40 @@ class DistributedTrainingTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(cli.resolve("run.json"))).contains("\"ranks\" : 2");
         assertThat(Files.readString(cli.resolve("rank-1.log"))).contains("trained 2 epochs");
+        // unet chans 4 pools 2: every gradient goes through the all-reduce each step
+        long params = org.robustmri.model.ModelRegistry.parameterCount(org.robustmri.model.ModelRegistry.resolve("unet", Map.of("chans", 4, "pools", 2)));
+        assertThat(r.out()).contains("gradient all-reduce (rank 0 of 2): " + params + " floats");
+    }
+
+    @Test
+    void groupsMadeAndClosedOneAfterAnotherInOneProcessLeaveTheHeapIntact() throws Exception {
+        // a store adopted by the group with the wrong ownership corrupts the native heap once Java frees it: the JVM
+        // then aborts within a few rounds (and takes this test run with it)
+        for (int round = 0; round < 5; round++) {
+            int port = freePort();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<double[]>> ranks = new java.util.ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    int rank = r;
+                    ranks.add(pool.submit(() -> {
+                        try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 20_000))) {
+                            double[] s = null;
+                            for (int i = 0; i < 10; i++) {
+                                s = d.sum(rank + 1.0, i);
+                                d.barrier();
+                            }
+                            return s;
+                        }
+                    }));
+                }
+                for (Future<double[]> f : ranks) assertThat(f.get(1, TimeUnit.MINUTES)).containsExactly(3.0, 18.0);
+            } finally {
+                pool.shutdownNow();
+            }
+            System.gc();
+            Thread.sleep(100);
+        }
     }
 
     @Test

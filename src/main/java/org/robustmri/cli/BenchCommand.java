@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
-        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class})
+        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class, BenchCommand.Plan.class})
 final class BenchCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
@@ -192,6 +192,75 @@ final class BenchCommand {
     }
 
     /** Peak resident set size of this process (VmHWM), which includes native libtorch memory. */
+    @Command(mixinStandardHelpOptions = true, name = "plan", description = {"Memory and time of epoch plans for a synthetic catalog (a Section 7-sized mixture by default):",
+            "the catalog and mixture, one epoch's plan as training holds it (plans are computed per epoch), and all epochs' plans held at once for comparison."})
+    static final class Plan implements Callable<Integer> {
+        @Option(names = "--slices", defaultValue = "413000", description = "Slices in the synthetic catalog (default: ${DEFAULT-VALUE}).")
+        int slices;
+
+        @Option(names = "--slices-per-volume", defaultValue = "16")
+        int perVolume;
+
+        @Option(names = "--distributions", defaultValue = "8", description = "The catalog is split into this many mixture components.")
+        int distributions;
+
+        @Option(names = "--epochs", defaultValue = "40")
+        int epochs;
+
+        @Option(names = "--hold-all", negatable = true, defaultValue = "true", description = "Also hold all epochs' plans at once (default: ${DEFAULT-VALUE}).")
+        boolean holdAll;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            long base = usedHeap();
+            int volumes = (slices + perVolume - 1) / perVolume;
+            java.util.Map<Integer, List<org.robustmri.data.CatalogEntry>> parts = new java.util.TreeMap<>();
+            int left = slices;
+            for (int v = 0; v < volumes; v++) {
+                int n = Math.min(perVolume, left);
+                left -= n;
+                java.util.Map<String, String> cells = new java.util.LinkedHashMap<>();
+                cells.put("filename", String.format(Locale.ROOT, "file_synthetic_%07d.h5", v));
+                cells.put("start_slice", "0");
+                cells.put("end_slice", Integer.toString(n));
+                cells.put("numSlices", Integer.toString(n));
+                cells.put("datasetName", "synthetic-" + (v % distributions));
+                parts.computeIfAbsent(v % distributions, k -> new ArrayList<>()).add(org.robustmri.data.CatalogEntry.of(cells));
+            }
+            var b = org.robustmri.data.Mixture.builder().seed(0);
+            for (var e : parts.entrySet()) b.add("synthetic-" + e.getKey(), e.getValue());
+            org.robustmri.data.Mixture mix = b.build();
+            parts = null;
+            long catalog = usedHeap() - base;
+            long t0 = System.nanoTime();
+            org.robustmri.data.Mixture.EpochPlan one = mix.plan(1);
+            double planMs = (System.nanoTime() - t0) / 1e6;
+            long onePlan = usedHeap() - base - catalog;
+            out.printf(Locale.ROOT, "synthetic catalog: %d slices in %d volumes, %d distributions; catalog and mixture %.1f MiB%n",
+                    slices, volumes, distributions, catalog / 1048576.0);
+            out.printf(Locale.ROOT, "one epoch's plan (%d draws): %.1f MiB, computed in %.0f ms; %d epochs computed one at a time hold %.1f MiB at any moment%n",
+                    one.size(), onePlan / 1048576.0, planMs, epochs, onePlan / 1048576.0);
+            if (holdAll) {
+                List<org.robustmri.data.Mixture.EpochPlan> all = new ArrayList<>();
+                all.add(one);
+                for (int e = 2; e <= epochs; e++) all.add(mix.plan(e));
+                long held = usedHeap() - base - catalog;
+                out.printf(Locale.ROOT, "all %d plans held at once: %.1f MiB (%.1fx one plan)%n", all.size(), held / 1048576.0, (double) held / onePlan);
+            }
+            return 0;
+        }
+
+        private static long usedHeap() {
+            Runtime rt = Runtime.getRuntime();
+            for (int i = 0; i < 3; i++) System.gc();
+            return rt.totalMemory() - rt.freeMemory();
+        }
+    }
+
     static double peakRssMiB() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

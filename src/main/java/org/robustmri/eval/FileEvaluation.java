@@ -1,7 +1,9 @@
 package org.robustmri.eval;
 
+import org.robustmri.data.PathologyBoxes;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
+import org.robustmri.metric.BoxSsim;
 import org.robustmri.metric.Metrics;
 import org.robustmri.metric.VolumeScore;
 
@@ -83,6 +85,67 @@ public final class FileEvaluation {
             return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[2], shape[2]);
         }
         return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[1], shape[2]);
+    }
+
+    /** The SSIM of one pathology box, with its size class and relative area. */
+    public record BoxScore(PathologyBoxes.Box box, BoxSsim.SizeClass sizeClass, double relativeArea, double dataRange, double ssim) {
+    }
+
+    /**
+     * Scores every box against the target and reconstruction files of its volume ({@code <file>.h5} in each
+     * directory, or the two files themselves). A box whose volume is missing on either side is an error.
+     */
+    public static List<BoxScore> scoreBoxes(Path target, Path recon, PathologyBoxes boxes) {
+        boolean files = Files.isRegularFile(target) && Files.isRegularFile(recon);
+        Map<String, Path> targets = listVolumes(target);
+        Map<String, Path> recons = listVolumes(recon);
+        List<String> missing = new ArrayList<>();
+        Map<String, List<PathologyBoxes.Box>> byFile = boxes.byFile();
+        for (String v : byFile.keySet()) {
+            String name = v + ".h5";
+            if (files ? !PathologyBoxes.volumeName(target.getFileName().toString()).equals(v) : !targets.containsKey(name)) {
+                missing.add(name + " (no target in " + target + ")");
+            } else if (!files && !recons.containsKey(name)) {
+                missing.add(name + " (no reconstruction in " + recon + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DataException(boxes.source() + ": boxes of " + missing.size() + " volume(s) have no files: "
+                    + String.join(", ", missing.subList(0, Math.min(10, missing.size()))) + (missing.size() > 10 ? ", ..." : ""));
+        }
+        List<BoxScore> out = new ArrayList<>();
+        for (Map.Entry<String, List<PathologyBoxes.Box>> e : byFile.entrySet()) {
+            Path tf = files ? target : targets.get(e.getKey() + ".h5");
+            Path rf = files ? recon : recons.get(e.getKey() + ".h5");
+            try (FastMriFile t = FastMriFile.open(tf); FastMriFile r = FastMriFile.open(rf)) {
+                String key = t.requireTargetKey();
+                int[] shape = t.shapeOf(key);
+                int[] rshape = r.shapeOf(FastMriFile.RECONSTRUCTION);
+                if (shape.length != 3 || !java.util.Arrays.equals(shape, rshape)) {
+                    throw new DataException(rf, "'reconstruction' has shape " + java.util.Arrays.toString(rshape) + " but the target "
+                            + tf.getFileName() + " has " + java.util.Arrays.toString(shape));
+                }
+                double range = t.targetMax();
+                for (PathologyBoxes.Box b : e.getValue()) {
+                    if (b.slice() >= shape[0]) {
+                        throw new DataException(tf, "a box is on slice " + b.slice() + " but the volume has " + shape[0] + " slices");
+                    }
+                    float[] ts = t.readFloatSlice(key, b.slice());
+                    float[] rs = r.readFloatSlice(FastMriFile.RECONSTRUCTION, b.slice());
+                    requireFinite(tf, ts);
+                    requireFinite(rf, rs);
+                    double a = b.relativeArea(shape[1], shape[2]);
+                    double ssim;
+                    try {
+                        ssim = BoxSsim.ssim(ts, rs, shape[1], shape[2], b.x(), b.y(), b.width(), b.height(), range);
+                    } catch (IllegalArgumentException ex) {
+                        throw new DataException(boxes.source() + ": " + b.file() + " slice " + b.slice() + ": " + ex.getMessage(), ex);
+                    }
+                    out.add(new BoxScore(b, BoxSsim.sizeClass(a), a, range, ssim));
+                }
+            }
+        }
+        return out;
     }
 
     private static void requireFinite(Path file, float[] v) {

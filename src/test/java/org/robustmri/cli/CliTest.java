@@ -80,6 +80,37 @@ class CliTest {
     }
 
     @Test
+    void metricsScoresPathologyBoxes() throws IOException {
+        Path out = tmp.resolve("zf");
+        assertThat(run("zerofill", TestFiles.REAL_KSPACE.toString(), "--out", out.toString()).code()).isZero();
+        Path boxes = tmp.resolve("boxes.csv");
+        Files.writeString(boxes, "file,slice,study_level,x,y,width,height,label\n"
+                + "pulseq_phantom_16ch,0,No,40,50,30,20,Large thing\n"
+                + "pulseq_phantom_16ch.h5,0,No,60,60,4,3,Small thing\n"
+                + "pulseq_invivo_brain_16ch,0,Yes,,,,,Normal for age\n");
+        CliTestSupport.Result m = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString(), "--boxes", boxes.toString(), "--json");
+        assertThat(m.code()).as(m.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(m.out());
+        assertThat(j.get("boxes")).hasSize(2);
+        assertThat(j.get("study_level_rows_skipped").asInt()).isEqualTo(1);
+        JsonNode large = j.get("boxes").get(0), small = j.get("boxes").get(1);
+        assertThat(large.get("size_class").asText()).isEqualTo("large"); // 600 / 128^2 = 3.7 %
+        assertThat(small.get("size_class").asText()).isEqualTo("small");
+        assertThat(large.get("file").asText()).isEqualTo("pulseq_phantom_16ch");
+        for (JsonNode b : j.get("boxes")) assertThat(b.get("ssim").asDouble()).isBetween(-1.0, 1.0);
+        // one file against one file, as a table
+        CliTestSupport.Result self = run("metrics", "--target", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--recon",
+                out.resolve("pulseq_phantom_16ch.h5").toString(), "--boxes", boxes.toString());
+        assertThat(self.code()).as(self.err()).isZero();
+        assertThat(self.out()).contains("size large").contains("size small").contains("1 study-level row(s)");
+        // a box whose volume has no file is an error naming it
+        Files.writeString(boxes, "file,slice,study_level,x,y,width,height,label\nfile_nowhere,0,No,1,1,8,8,L\n");
+        CliTestSupport.Result bad = run("metrics", "--target", TestFiles.REAL_KSPACE.toString(), "--recon", out.toString(), "--boxes", boxes.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("error: ").contains("file_nowhere.h5").contains("boxes.csv");
+    }
+
+    @Test
     void metricsRefusesAMissingVolume() throws IOException {
         Path out = tmp.resolve("zf");
         assertThat(run("zerofill", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_32ch.h5").toString(), "--out",

@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
-        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class, BenchCommand.Plan.class})
+        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class, BenchCommand.Plan.class, BenchCommand.Similarity.class})
 final class BenchCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
@@ -258,6 +258,50 @@ final class BenchCommand {
             Runtime rt = Runtime.getRuntime();
             for (int i = 0; i < 3; i++) System.gc();
             return rt.totalMemory() - rt.freeMemory();
+        }
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "similarity", description = {"Exact cosine nearest-neighbour search of random embeddings (train x test x dimension),",
+            "as the train-test similarity analysis runs it; also the embedding rate of the default embedding on 320x320 images."})
+    static final class Similarity implements Callable<Integer> {
+        @Option(names = "--train", defaultValue = "100000")
+        int train;
+
+        @Option(names = "--test", defaultValue = "10000")
+        int test;
+
+        @Option(names = "--dim", defaultValue = "480", description = "Embedding dimension (default: ${DEFAULT-VALUE}, the random-conv embedding's).")
+        int dim;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Torch.setThreads(threads);
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+            float[] tr = new float[train * dim], te = new float[test * dim];
+            for (int i = 0; i < tr.length; i++) tr[i] = (float) rng.nextDouble();
+            for (int i = 0; i < te.length; i++) te[i] = (float) rng.nextDouble();
+            long t0 = System.nanoTime();
+            var r = org.robustmri.similarity.NearestNeighbours.search(tr, train, te, test, dim, n -> { });
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double gflop = 2.0 * train * test * dim / 1e9;
+            var out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "nearest neighbours: %d test x %d train x %d dims in %.1f s (%.1f GFLOP/s, %d threads); mean similarity %.4f; peak RSS %.0f MiB%n",
+                    test, train, dim, secs, gflop / secs, threads, java.util.Arrays.stream(r.similarity()).average().orElse(0), peakRssMiB());
+            var e = org.robustmri.similarity.Embeddings.of("random-conv");
+            try (PointerScope scope = new PointerScope()) {
+                Tensor img = org.robustmri.tensor.Tensors.fromFloats(new float[32 * 320 * 320], 32, 1, 320, 320).uniform_();
+                e.embed(img);
+                long t1 = System.nanoTime();
+                for (int i = 0; i < 3; i++) e.embed(img);
+                out.printf(Locale.ROOT, "embedding %s: %.1f images/s at 320x320%n", "random-conv", 96 / ((System.nanoTime() - t1) / 1e9));
+            }
+            return 0;
         }
     }
 

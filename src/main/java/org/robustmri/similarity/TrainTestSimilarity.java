@@ -1,0 +1,184 @@
+package org.robustmri.similarity;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.robustmri.data.Catalog;
+import org.robustmri.data.CatalogEntry;
+import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.DataException;
+import org.robustmri.io.FastMriFile;
+import org.robustmri.tensor.Tensors;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * For every test slice, the training slice whose target image is most similar in an embedding space, as the
+ * paper's train-test similarity analysis (there with CLIP). Every distinct slice is embedded once, so a test slice
+ * that is also a training slice has similarity exactly 1.
+ */
+public final class TrainTestSimilarity {
+    /** One slice of one file; {@code name} is the file name as results name it. */
+    public record SliceRef(Path file, String name, int slice) {
+        String key() {
+            return file.toAbsolutePath().normalize() + "#" + slice;
+        }
+    }
+
+    public record Match(SliceRef test, SliceRef nearest, double similarity) {
+    }
+
+    public record Result(String embedding, List<Match> matches) {
+        public double mean() {
+            return matches.stream().mapToDouble(Match::similarity).average().orElse(Double.NaN);
+        }
+
+        /** Mean similarity per test file, in file order. */
+        public Map<String, double[]> perFile() { // name -> {slices, mean}
+            Map<String, double[]> acc = new TreeMap<>();
+            for (Match m : matches) {
+                double[] a = acc.computeIfAbsent(m.test().name(), k -> new double[2]);
+                a[0]++;
+                a[1] += m.similarity();
+            }
+            acc.replaceAll((k, a) -> new double[]{a[0], a[1] / a[0]});
+            return acc;
+        }
+
+        /** {@code test_file,test_slice,nn_file,nn_slice,similarity}, written atomically. */
+        public void writeCsv(Path out) {
+            AtomicFiles.write(out, tmp -> {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    w.write("test_file,test_slice,nn_file,nn_slice,similarity\n");
+                    for (Match m : matches) {
+                        w.write(String.format(Locale.ROOT, "%s,%d,%s,%d,%.9f%n", m.test().name(), m.test().slice(), m.nearest().name(),
+                                m.nearest().slice(), m.similarity()));
+                    }
+                }
+            });
+        }
+    }
+
+    private TrainTestSimilarity() {
+    }
+
+    /**
+     * The slices of a directory of {@code .h5} files (all slices of each) or of a catalog CSV (each row's slice
+     * range; files found through {@code dataRoot} as elsewhere).
+     */
+    public static List<SliceRef> slices(Path dirOrCatalog, Path dataRoot) {
+        List<SliceRef> out = new ArrayList<>();
+        if (Files.isDirectory(dirOrCatalog)) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dirOrCatalog)) {
+                files = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".h5") && !p.getFileName().toString().startsWith("."))
+                        .sorted().toList();
+            } catch (IOException e) {
+                throw new DataException(dirOrCatalog, "cannot list directory: " + e.getMessage(), e);
+            }
+            if (files.isEmpty()) throw new DataException(dirOrCatalog, "no .h5 files");
+            for (Path f : files) {
+                try (FastMriFile h = FastMriFile.open(f)) {
+                    int n = h.shapeOf(h.requireTargetKey())[0];
+                    for (int s = 0; s < n; s++) out.add(new SliceRef(f, f.getFileName().toString(), s));
+                }
+            }
+        } else if (Files.isRegularFile(dirOrCatalog) && dirOrCatalog.getFileName().toString().endsWith(".csv")) {
+            Catalog c = Catalog.read(dirOrCatalog);
+            if (c.isEmpty()) throw new DataException(dirOrCatalog, "catalog has no rows");
+            for (CatalogEntry e : c.entries()) {
+                Path f = e.resolve(dataRoot);
+                for (int s = e.startSlice(); s < e.endSlice(); s++) out.add(new SliceRef(f, e.filename(), s));
+            }
+        } else {
+            throw new DataException(dirOrCatalog, "expected a directory of .h5 files or a catalog .csv");
+        }
+        return out;
+    }
+
+    /**
+     * Embeds every distinct slice of both sets once (in batches), then finds each test slice's nearest training
+     * slice. {@code progress} counts slices embedded, then test slices searched.
+     */
+    public static Result run(List<SliceRef> train, List<SliceRef> test, Embedding embedding, LongConsumer progress) {
+        if (train.isEmpty()) throw new IllegalArgumentException("no training slices");
+        Map<String, Integer> row = new LinkedHashMap<>();
+        List<SliceRef> distinct = new ArrayList<>();
+        for (List<SliceRef> set : List.of(train, test)) {
+            for (SliceRef s : set) {
+                if (row.putIfAbsent(s.key(), distinct.size()) == null) distinct.add(s);
+            }
+        }
+        int d = embedding.dimension();
+        float[] all = embedAll(distinct, embedding, progress);
+        float[] tr = gather(all, train, row, d), te = gather(all, test, row, d);
+        NearestNeighbours.Result nn = NearestNeighbours.search(tr, train.size(), te, test.size(), d, progress);
+        List<Match> matches = new ArrayList<>(test.size());
+        for (int i = 0; i < test.size(); i++) matches.add(new Match(test.get(i), train.get(nn.index()[i]), nn.similarity()[i]));
+        return new Result(embedding.spec(), matches);
+    }
+
+    static final int BATCH = 32;
+
+    private static float[] embedAll(List<SliceRef> slices, Embedding embedding, LongConsumer progress) {
+        int d = embedding.dimension();
+        float[] out = new float[slices.size() * d];
+        int i = 0;
+        while (i < slices.size()) {
+            // a batch holds slices of one image size
+            int j = i;
+            List<float[]> imgs = new ArrayList<>();
+            int h = -1, w = -1;
+            Path open = null;
+            FastMriFile f = null;
+            try {
+                while (j < slices.size() && imgs.size() < BATCH) {
+                    SliceRef s = slices.get(j);
+                    if (!s.file().equals(open)) {
+                        if (f != null) f.close();
+                        f = FastMriFile.open(s.file());
+                        open = s.file();
+                    }
+                    String key = f.requireTargetKey();
+                    int[] shape = f.shapeOf(key);
+                    if (h >= 0 && (shape[1] != h || shape[2] != w)) break;
+                    h = shape[1];
+                    w = shape[2];
+                    float[] img = f.readFloatSlice(key, s.slice());
+                    for (float v : img) if (!Float.isFinite(v)) throw new DataException(s.file(), "target slice " + s.slice() + " contains " + v);
+                    imgs.add(img);
+                    j++;
+                }
+            } finally {
+                if (f != null) f.close();
+            }
+            float[] batch = new float[imgs.size() * h * w];
+            for (int k = 0; k < imgs.size(); k++) System.arraycopy(imgs.get(k), 0, batch, k * h * w, h * w);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor e = embedding.embed(Tensors.fromFloats(batch, imgs.size(), 1, h, w));
+                float[] v = Tensors.toFloats(e);
+                System.arraycopy(v, 0, out, i * d, v.length);
+            }
+            progress.accept(imgs.size());
+            i = j;
+        }
+        return out;
+    }
+
+    private static float[] gather(float[] all, List<SliceRef> set, Map<String, Integer> row, int d) {
+        float[] out = new float[set.size() * d];
+        for (int i = 0; i < set.size(); i++) System.arraycopy(all, row.get(set.get(i).key()) * d, out, i * d, d);
+        return out;
+    }
+}

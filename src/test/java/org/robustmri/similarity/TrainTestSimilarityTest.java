@@ -1,0 +1,86 @@
+package org.robustmri.similarity;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.robustmri.TestFiles;
+import org.robustmri.cli.CliTestSupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrainTestSimilarityTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void slicesInBothSetsAreTheirOwnNeighboursWithSimilarityOne() throws Exception {
+        Path train = Files.createDirectories(tmp.resolve("train"));
+        for (String f : List.of("pulseq_phantom_16ch.h5", "pulseq_invivo_brain_16ch.h5")) Files.copy(TestFiles.REAL_KSPACE.resolve(f), train.resolve(f));
+        var tr = TrainTestSimilarity.slices(train, null);
+        var te = TrainTestSimilarity.slices(TestFiles.REAL_KSPACE, null);
+        assertThat(te).hasSize(5);
+        TrainTestSimilarity.Result r = TrainTestSimilarity.run(tr, te, Embeddings.of("random-conv"), x -> { });
+        for (TrainTestSimilarity.Match m : r.matches()) {
+            if (m.test().name().equals("pulseq_phantom_16ch.h5") || m.test().name().equals("pulseq_invivo_brain_16ch.h5")) {
+                assertThat(m.similarity()).as(m.test().name()).isEqualTo(1.0);
+                assertThat(m.nearest().name()).isEqualTo(m.test().name());
+            } else {
+                assertThat(m.similarity()).as(m.test().name()).isLessThan(1.0).isGreaterThan(0.0);
+            }
+        }
+        // the 16-coil in-vivo brain's nearest training image is the same brain imaged with the body coil
+        // (different file, same anatomy), not the phantom
+        var bodycoil = r.matches().stream().filter(m -> m.test().name().equals("pulseq_invivo_brain_bodycoil_2ch.h5")).findFirst().orElseThrow();
+        assertThat(bodycoil.nearest().name()).isEqualTo("pulseq_invivo_brain_16ch.h5");
+    }
+
+    @Test
+    void embeddingsDoNotDependOnTheBatchAndAreDeterministic() {
+        Embedding a = Embeddings.of("random-conv"), b = Embeddings.of("random-conv");
+        assertThat(a.spec()).isEqualTo(b.spec());
+        assertThat(a.dimension()).isEqualTo(2 * (16 + 32 + 64 + 128));
+        assertThat(Embeddings.of("random-conv:3").spec()).contains("seed=3");
+    }
+
+    @Test
+    void userWeightsInTheDocumentedLayoutPlugIn() {
+        java.util.Map<String, org.bytedeco.pytorch.Tensor> w = new java.util.LinkedHashMap<>();
+        w.put("conv0.weight", org.robustmri.tensor.Tensors.fromFloats(new float[8 * 3 * 5 * 5], 8, 3, 5, 5).add(org.robustmri.tensor.Torch.scalar(0.01)));
+        w.put("conv0.bias", org.robustmri.tensor.Tensors.fromFloats(new float[8], 8));
+        w.put("conv1.weight", org.robustmri.tensor.Tensors.fromFloats(new float[4 * 8 * 3 * 3], 4, 8, 3, 3).add(org.robustmri.tensor.Torch.scalar(0.02)));
+        Path f = tmp.resolve("enc.safetensors");
+        org.robustmri.model.Safetensors.write(f, w, java.util.Map.of());
+        Embedding e = Embeddings.of("safetensors:" + f);
+        assertThat(e.dimension()).isEqualTo(2 * (8 + 4));
+        assertThat(e.spec()).contains("enc.safetensors").contains("2 layers");
+        var img = org.robustmri.tensor.Tensors.fromFloats(new float[2 * 40 * 30], 2, 1, 40, 30).uniform_();
+        assertThat(org.robustmri.tensor.Torch.shape(e.embed(img))).containsExactly(2L, 24L);
+        w.put("conv1.weight", org.robustmri.tensor.Tensors.fromFloats(new float[4 * 5 * 3 * 3], 4, 5, 3, 3));
+        org.robustmri.model.Safetensors.write(f, w, java.util.Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Embeddings.of("safetensors:" + f)).hasMessageContaining("conv1.weight has shape [4, 5, 3, 3]");
+    }
+
+    @Test
+    void theCommandWritesTheTableAndItsProvenance() throws Exception {
+        Path out = tmp.resolve("sim.csv");
+        CliTestSupport.Result r = CliTestSupport.run("similarity", "--train", TestFiles.REAL_KSPACE.toString(), "--test",
+                TestFiles.REAL_KSPACE.resolve("pulseq_phantom_32ch.h5").getParent().toString(), "--out", out.toString(), "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.get(0)).isEqualTo("test_file,test_slice,nn_file,nn_slice,similarity");
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(1)).endsWith(",1.000000000");
+        assertThat(r.out()).contains("mean nearest-neighbour similarity 1.0000 over 5 test slices");
+        assertThat(Files.readString(tmp.resolve("sim.csv.provenance.json"))).contains("random-conv(seed=0");
+        CliTestSupport.Result bad = CliTestSupport.run("similarity", "--train", tmp.resolve("nowhere").toString(), "--test",
+                TestFiles.REAL_KSPACE.toString(), "--out", tmp.resolve("x.csv").toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("error: ").contains("nowhere");
+        assertThat(Files.exists(tmp.resolve("x.csv"))).isFalse();
+        assertThat(CliTestSupport.run("similarity", "--train", TestFiles.REAL_KSPACE.toString(), "--test", TestFiles.REAL_KSPACE.toString(),
+                "--out", tmp.resolve("y.csv").toString(), "--embedding", "clip").code()).isEqualTo(2);
+    }
+}

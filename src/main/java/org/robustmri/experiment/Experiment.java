@@ -489,6 +489,8 @@ public final class Experiment {
         mergeResults(runs, baseline);
         RunInfo.write(out.resolve("runs.csv"), infos);
         relations(test, tests).write(out.resolve("relations.csv"));
+        boolean withSimilarity = cfg.analyses() == null || cfg.analyses().contains("similarity");
+        if (withSimilarity) similarity(runs, test, tests, l);
         l.phase("panels", cfg.testSets().size(), "test sets");
         Panels.draw(out.resolve("panels"), runs, tests, test, dataRoot() == null ? null : Path.of(dataRoot()),
                 runs.get(0).spec().mask(), orDefault(cfg.panelSlices(), 1), () -> l.step(""));
@@ -504,6 +506,7 @@ public final class Experiment {
                 .write(out.resolve("provenance.json"));
         List<Path> outputs = new ArrayList<>(List.of(out.resolve("experiment.yaml"), out.resolve("results.csv"),
                 out.resolve("runs.csv"), out.resolve("relations.csv"), out.resolve("provenance.json"), built.html()));
+        if (withSimilarity) outputs.add(out.resolve(SIMILARITY_CSV));
         for (String sub : List.of("analyses", "figures", "panels")) outputs.addAll(filesIn(out.resolve(sub)));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", cfg.name());
@@ -663,6 +666,51 @@ public final class Experiment {
             f.put(ts.name(), m);
         }
         return org.robustmri.report.Relations.ofFractions(f);
+    }
+
+    public static final String SIMILARITY_CSV = "similarity.csv";
+    static final int DEFAULT_SIMILARITY_SLICES = 2000;
+
+    /**
+     * The mean nearest-neighbour similarity of every test set to every training set (the slices its first run
+     * trains on, at most {@code similarity_max_slices} evenly spaced per set), in {@code similarity.csv}.
+     */
+    private void similarity(List<RunPlan> runs, Catalog test, Map<String, JsonNode> tests, Listener l) {
+        org.robustmri.similarity.Embedding e = org.robustmri.similarity.Embeddings.of(
+                cfg.similarityEmbedding() == null ? org.robustmri.similarity.Embeddings.DEFAULT : cfg.similarityEmbedding());
+        int max = orDefault(cfg.similarityMaxSlices(), DEFAULT_SIMILARITY_SLICES);
+        Path root = dataRoot() == null ? null : Path.of(dataRoot());
+        Map<String, List<org.robustmri.similarity.TrainTestSimilarity.SliceRef>> trainSets = new LinkedHashMap<>();
+        for (RunPlan r : runs) {
+            if (trainSets.containsKey(r.set().name())) continue;
+            List<org.robustmri.similarity.TrainTestSimilarity.SliceRef> s = new ArrayList<>();
+            for (CatalogEntry c : org.robustmri.train.TrainRun.split(r.spec()).mixture().entries()) addSlices(s, c, root);
+            trainSets.put(r.set().name(), org.robustmri.similarity.TrainTestSimilarity.thin(s, max));
+        }
+        Map<String, List<org.robustmri.similarity.TrainTestSimilarity.SliceRef>> testSets = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> t : tests.entrySet()) {
+            List<org.robustmri.similarity.TrainTestSimilarity.SliceRef> s = new ArrayList<>();
+            for (CatalogEntry c : Distribution.fromNode(t.getValue(), t.getKey()).select(test).entries()) addSlices(s, c, root);
+            testSets.put(t.getKey(), org.robustmri.similarity.TrainTestSimilarity.thin(s, max));
+        }
+        long distinct = java.util.stream.Stream.concat(trainSets.values().stream(), testSets.values().stream()).flatMap(List::stream)
+                .map(x -> x.file().toAbsolutePath().normalize() + "#" + x.slice()).distinct().count();
+        long searched = (long) trainSets.size() * testSets.values().stream().mapToLong(List::size).sum();
+        l.phase("train-test similarity", distinct + searched, "slices");
+        List<org.robustmri.similarity.TrainTestSimilarity.PairMean> means =
+                org.robustmri.similarity.TrainTestSimilarity.meanSimilarities(trainSets, testSets, e, n -> { for (long i = 0; i < n; i++) l.step(""); });
+        l.endPhase();
+        StringBuilder csv = new StringBuilder(org.robustmri.report.Similarities.HEADER + "\n");
+        for (var m : means) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.9f,\"%s\"%n", m.trainSet(), m.testSet(), m.trainSlices(), m.testSlices(), m.mean(),
+                    e.spec().replace("\"", "'")));
+        }
+        AtomicFiles.writeString(out.resolve(SIMILARITY_CSV), csv.toString());
+    }
+
+    private static void addSlices(List<org.robustmri.similarity.TrainTestSimilarity.SliceRef> out, CatalogEntry c, Path root) {
+        Path f = c.resolve(root);
+        for (int s = c.startSlice(); s < c.endSlice(); s++) out.add(new org.robustmri.similarity.TrainTestSimilarity.SliceRef(f, c.filename(), s));
     }
 
     /** The commit record of the study's merged outputs (results, runs, analyses, figures, panels, report). */

@@ -43,7 +43,9 @@ public record ExperimentConfig(
         Integer panelSlices,
         Boolean normalizeOutput,
         String earlyStopping,
-        Integer parallel) {
+        Integer parallel,
+        String similarityEmbedding,
+        Integer similarityMaxSlices) {
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -152,7 +154,7 @@ public record ExperimentConfig(
     public record Seeds(List<Long> model, List<Long> data) {
     }
 
-    public static final List<String> ALL_ANALYSES = List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix");
+    public static final List<String> ALL_ANALYSES = List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix", "similarity");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

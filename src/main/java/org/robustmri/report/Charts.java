@@ -124,6 +124,30 @@ public final class Charts {
         return png(c);
     }
 
+    /** Train-test similarity (x) against out-of-distribution SSIM (y): colour per test set, marker per architecture. */
+    public static byte[] similarity(Table points) {
+        if (points.rows().isEmpty()) return null;
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM")
+                .xAxisTitle("mean nearest-neighbour similarity of the test set to the training set").yAxisTitle("SSIM on the test set").build();
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setMarkerSize(9);
+        java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
+        List<String> tests = new ArrayList<>(), models = new ArrayList<>();
+        for (List<String> r : points.rows()) {
+            series.computeIfAbsent(r.get(0) + " on " + r.get(1), k -> new ArrayList<>()).add(new double[]{Double.parseDouble(r.get(4)), Double.parseDouble(r.get(5))});
+            if (!tests.contains(r.get(1))) tests.add(r.get(1));
+            if (!models.contains(r.get(0))) models.add(r.get(0));
+        }
+        org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
+        for (var e : series.entrySet()) {
+            String[] mt = e.getKey().split(" on ", 2);
+            addPoints(c, e.getKey(), e.getValue().stream().map(p -> p[0]).toList(), e.getValue().stream().map(p -> p[1]).toList(),
+                    markers[models.indexOf(mt[0]) % markers.length], PALETTE[tests.indexOf(mt[1]) % PALETTE.length]);
+        }
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        return png(c);
+    }
+
     private static void addPoints(XYChart c, String name, List<Double> x, List<Double> y, org.knowm.xchart.style.markers.Marker marker, Color color) {
         if (x.isEmpty()) return;
         XYSeries s = c.addSeries(name, x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());

@@ -45,7 +45,15 @@ public final class Report {
         List<RunInfo> runs = RunInfo.read(runsCsv);
         Path rel = experimentDir.resolve("relations.csv");
         Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
-        List<Table> tables = List.of(a.claims(), a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a));
+        List<Table> tables = new ArrayList<>(List.of(a.claims(), a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a)));
+        Path simCsv = experimentDir.resolve("similarity.csv");
+        Similarities sims = Files.isRegularFile(simCsv) ? Similarities.read(simCsv) : null;
+        Table simPoints = sims == null ? null : sims.points(a);
+        Table simCorr = sims == null ? null : sims.correlations(simPoints);
+        if (sims != null) {
+            tables.add(simPoints);
+            tables.add(simCorr);
+        }
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
@@ -54,6 +62,7 @@ public final class Report {
         figs.put("robustness", Charts.robustness(a));
         figs.put("overfitting", Charts.overfitting(a));
         figs.put("matrix", Charts.matrix(a));
+        if (sims != null) figs.put("similarity", Charts.similarity(simPoints));
         try {
             Files.createDirectories(analyses);
             Files.createDirectories(figures);
@@ -65,6 +74,7 @@ public final class Report {
             if (bytes != null) AtomicFiles.write(figures.resolve(name + ".png"), tmp -> Files.write(tmp, bytes));
         });
         List<String> findings = findings(a, table);
+        if (sims != null) findings.addAll(similarityFindings(a, simCorr, sims));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", findings) + "\n");
         Path html = experimentDir.resolve("report.html");
         AtomicFiles.writeString(html, html(experimentDir, a, tables, figs, findings));
@@ -127,6 +137,30 @@ public final class Report {
         return out;
     }
 
+    /** Per architecture: the mean Pearson r of similarity and out-of-distribution SSIM over the test sets. */
+    static List<String> similarityFindings(Analyses a, Table corr, Similarities sims) {
+        List<String> out = new ArrayList<>();
+        for (String model : a.models()) {
+            double sum = 0;
+            int n = 0, positive = 0;
+            for (List<String> r : corr.rows()) {
+                if (!r.get(0).equals(model) || r.get(3).isEmpty()) continue;
+                double v = Double.parseDouble(r.get(3));
+                sum += v;
+                n++;
+                if (v > 0) positive++;
+            }
+            if (n == 0) {
+                out.add(model + ": train-test similarity vs out-of-distribution SSIM: n/a (no test set is out of three or more training sets).");
+            } else {
+                out.add(String.format(Locale.ROOT, "%s: train-test similarity vs out-of-distribution SSIM: mean Pearson r %+.3f over %d test set(s), positive on %d/%d.",
+                        model, sum / n, n, positive, n));
+            }
+        }
+        out.add("Similarity: mean cosine similarity of each test slice to its nearest training slice, embedding " + sims.embedding() + ".");
+        return out;
+    }
+
     static String html(Path dir, Analyses a, List<Table> tables, Map<String, byte[]> figs, List<String> findings) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>robustmri report</title><style>")
@@ -143,7 +177,7 @@ public final class Report {
         h.append("headline numbers use ").append(esc(a.headlineRule().label())).append(".</p>");
         h.append("<h2>Summary</h2>");
         for (String f : findings) h.append("<p class=\"finding\">").append(esc(f)).append("</p>");
-        String[] figFor = {null, "p_vs_q", "diversity", "robustness", "overfitting", "matrix", null};
+        String[] figFor = {null, "p_vs_q", "diversity", "robustness", "overfitting", "matrix", null, "similarity", null};
         for (int i = 0; i < tables.size(); i++) {
             Table t = tables.get(i);
             h.append("<h2>").append(esc(t.title())).append("</h2>");

@@ -129,6 +129,49 @@ public final class TrainTestSimilarity {
         return new Result(embedding.spec(), matches);
     }
 
+    /** Mean nearest-neighbour similarity of one test set to one training set. */
+    public record PairMean(String trainSet, String testSet, int trainSlices, int testSlices, double mean) {
+    }
+
+    /**
+     * The mean similarity of every test set to every training set, embedding each distinct slice of all of them once.
+     * {@code progress} counts slices embedded, then test slices searched.
+     */
+    public static List<PairMean> meanSimilarities(Map<String, List<SliceRef>> trainSets, Map<String, List<SliceRef>> testSets, Embedding embedding,
+                                                  LongConsumer progress) {
+        Map<String, Integer> row = new LinkedHashMap<>();
+        List<SliceRef> distinct = new ArrayList<>();
+        for (Map<String, List<SliceRef>> group : List.of(trainSets, testSets)) {
+            for (List<SliceRef> set : group.values()) {
+                for (SliceRef s : set) if (row.putIfAbsent(s.key(), distinct.size()) == null) distinct.add(s);
+            }
+        }
+        int d = embedding.dimension();
+        float[] all = embedAll(distinct, embedding, progress);
+        List<PairMean> out = new ArrayList<>();
+        for (Map.Entry<String, List<SliceRef>> tr : trainSets.entrySet()) {
+            if (tr.getValue().isEmpty()) continue;
+            float[] trv = gather(all, tr.getValue(), row, d);
+            for (Map.Entry<String, List<SliceRef>> te : testSets.entrySet()) {
+                if (te.getValue().isEmpty()) continue;
+                float[] tev = gather(all, te.getValue(), row, d);
+                NearestNeighbours.Result nn = NearestNeighbours.search(trv, tr.getValue().size(), tev, te.getValue().size(), d, progress);
+                double sum = 0;
+                for (double v : nn.similarity()) sum += v;
+                out.add(new PairMean(tr.getKey(), te.getKey(), tr.getValue().size(), te.getValue().size(), sum / te.getValue().size()));
+            }
+        }
+        return out;
+    }
+
+    /** At most {@code max} slices, evenly spaced through the list (deterministic), to bound the cost on large sets. */
+    public static List<SliceRef> thin(List<SliceRef> slices, int max) {
+        if (slices.size() <= max) return slices;
+        List<SliceRef> out = new ArrayList<>(max);
+        for (int i = 0; i < max; i++) out.add(slices.get((int) ((long) i * slices.size() / max)));
+        return out;
+    }
+
     static final int BATCH = 32;
 
     private static float[] embedAll(List<SliceRef> slices, Embedding embedding, LongConsumer progress) {

@@ -34,9 +34,10 @@ public enum Anatomy {
     }
 
     /** A new simulated subject of this anatomy; everything about it is drawn from {@code rng}. */
-    Phantom newSubject(SplittableRandom rng, double lesionProbability) {
+    Phantom newSubject(SplittableRandom rng, Distribution d) {
+        double lesionProbability = d.lesionProbability();
         return switch (this) {
-            case BRAIN -> new BrainPhantom(rng, lesionProbability);
+            case BRAIN -> new BrainPhantom(rng, lesionProbability, d.lesionSizeMinMm(), d.lesionSizeMaxMm(), d.lesionContrast());
             case KNEE -> new KneePhantom(rng, lesionProbability);
         };
     }

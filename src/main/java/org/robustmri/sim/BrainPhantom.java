@@ -35,7 +35,13 @@ final class BrainPhantom extends Phantom {
     private final double insulaX;
     private final double[][] lesions;
 
+    private final double lesionContrast;
+
     BrainPhantom(SplittableRandom rng, double lesionProbability) {
+        this(rng, lesionProbability, Distribution.LESION_SIZE_MIN_MM, Distribution.LESION_SIZE_MAX_MM, 1.0);
+    }
+
+    BrainPhantom(SplittableRandom rng, double lesionProbability, double sizeMin, double sizeMax, double lesionContrast) {
         super(rng, 4.0, 3.0, 6.0, 4.0);
         noise = new Noise3(rng);
         a = uniform(rng, 70, 80);
@@ -69,7 +75,13 @@ final class BrainPhantom extends Phantom {
             lesions[i] = new double[]{
                     side * uniform(rng, 14, 26) * kx, uniform(rng, -24, 26) * ky, uniform(rng, 6, 32) * kz,
                     uniform(rng, 2.0, 5.5), uniform(rng, 2.0, 6.5), uniform(rng, 2.0, 5.0)};
+            if (sizeMin != Distribution.LESION_SIZE_MIN_MM || sizeMax != Distribution.LESION_SIZE_MAX_MM) {
+                // the same draws mapped onto the distribution's range (the default range leaves them untouched)
+                double k = (sizeMax - sizeMin) / (Distribution.LESION_SIZE_MAX_MM - Distribution.LESION_SIZE_MIN_MM);
+                for (int j = 3; j < 6; j++) lesions[i][j] = sizeMin + (lesions[i][j] - Distribution.LESION_SIZE_MIN_MM) * k;
+            }
         }
+        this.lesionContrast = lesionContrast;
     }
 
     @Override
@@ -158,7 +170,7 @@ final class BrainPhantom extends Phantom {
         for (double[] l : lesions) {
             double e = Shapes.ellipsoid(x, y, z, l[0], l[1], l[2], l[3], l[4], l[5]);
             if (e < 1.3 && e < 1 + 0.25 * noise.at(x / 2.5 + 90, y / 2.5, z / 2.5)) {
-                return pack(Tissue.LESION, 1 + 0.08 * noise.at(x / 2, y / 2 + 40, z / 2));
+                return pack(Tissue.LESION, lesionContrast * (1 + 0.08 * noise.at(x / 2, y / 2 + 40, z / 2)));
             }
         }
         return textured(t, x, y, z);

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * @param scaling           vendor-specific global intensity scale of the k-space data
  * @param fovMm             phase-encode field of view in mm (the readout field of view is twice this)
  * @param lesionProbability probability that a simulated subject has lesions (brain only)
+ * @param lesionSizeMinMm  smallest lesion semi-axis (mm)
+ * @param lesionSizeMaxMm  largest lesion semi-axis (mm)
+ * @param lesionContrast   lesion proton density relative to the lesion tissue's own (1: unchanged)
  */
 public record Distribution(
         String name,
@@ -47,7 +50,13 @@ public record Distribution(
         double noiseCorrelation,
         double scaling,
         double fovMm,
-        double lesionProbability) {
+        double lesionProbability,
+        double lesionSizeMinMm,
+        double lesionSizeMaxMm,
+        double lesionContrast) {
+
+    /** The lesion semi-axis range the brain phantom draws from unless a distribution says otherwise. */
+    public static final double LESION_SIZE_MIN_MM = 2.0, LESION_SIZE_MAX_MM = 6.5;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     public static final int MAX_COILS = 64;
@@ -80,6 +89,9 @@ public record Distribution(
         requireRange(where, "scaling", scaling, 1e-30, 1e30);
         requireRange(where, "fov_mm", fovMm, 50.0, 500.0);
         requireRange(where, "lesion_probability", lesionProbability, 0.0, 1.0);
+        requireRange(where, "lesion_size_mm minimum", lesionSizeMinMm, 0.5, 40.0);
+        requireRange(where, "lesion_size_mm maximum", lesionSizeMaxMm, lesionSizeMinMm, 40.0);
+        requireRange(where, "lesion_contrast", lesionContrast, 0.0, 10.0);
         vendor = requireText(where, "vendor", vendor);
         model = requireText(where, "model", model);
         protocol = requireText(where, "protocol", protocol);
@@ -111,6 +123,8 @@ public record Distribution(
         m.put("scaling", scaling);
         m.put("fov_mm", fovMm);
         m.put("lesion_probability", lesionProbability);
+        m.put("lesion_size_mm", java.util.List.of(lesionSizeMinMm, lesionSizeMaxMm));
+        m.put("lesion_contrast", lesionContrast);
         return m;
     }
 

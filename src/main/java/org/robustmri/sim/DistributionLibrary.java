@@ -35,7 +35,7 @@ public final class DistributionLibrary {
     static final List<String> REQUIRED = List.of("anatomy", "contrast", "field_strength_t", "coils", "tr_ms", "te_ms",
             "snr", "vendor", "model", "protocol", "sequence_type", "scaling");
     static final List<String> OPTIONAL = List.of("description", "ti_ms", "noise_correlation", "fov_mm",
-            "lesion_probability", "base");
+            "lesion_probability", "lesion_size_mm", "lesion_contrast", "base");
     private static final Set<String> ALLOWED;
 
     static {
@@ -188,7 +188,18 @@ public final class DistributionLibrary {
                 number(where, "scaling", f.get("scaling")),
                 f.containsKey("fov_mm") ? number(where, "fov_mm", f.get("fov_mm")) : anatomy.defaultFovMm(),
                 f.containsKey("lesion_probability") ? number(where, "lesion_probability", f.get("lesion_probability"))
-                        : anatomy.defaultLesionProbability());
+                        : anatomy.defaultLesionProbability(),
+                lesionSize(where, f.get("lesion_size_mm"))[0], lesionSize(where, f.get("lesion_size_mm"))[1],
+                f.containsKey("lesion_contrast") ? number(where, "lesion_contrast", f.get("lesion_contrast")) : 1.0);
+    }
+
+    /** {@code lesion_size_mm: [min, max]} semi-axes; default the phantom's own range. */
+    private static double[] lesionSize(String where, JsonNode n) {
+        if (n == null) return new double[]{Distribution.LESION_SIZE_MIN_MM, Distribution.LESION_SIZE_MAX_MM};
+        if (!n.isArray() || n.size() != 2 || !n.get(0).isNumber() || !n.get(1).isNumber()) {
+            throw new IllegalArgumentException(where + ": 'lesion_size_mm' must be [min, max] in mm");
+        }
+        return new double[]{n.get(0).asDouble(), n.get(1).asDouble()};
     }
 
     private static String text(String where, String key, JsonNode n) {

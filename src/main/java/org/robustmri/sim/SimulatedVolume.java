@@ -76,7 +76,69 @@ public record SimulatedVolume(Distribution distribution, long seed, int index, i
         m.put("tr_ms", distribution.trMs());
         m.put("te_ms", distribution.teMs());
         m.put("ti_ms", distribution.tiMs());
+        m.put(LESION_BOXES, lesionBoxesAttribute());
         return m;
+    }
+
+    /** Root attribute listing the lesion boxes, {@code slice:x:y:width:height} separated by {@code ;} (empty: none). */
+    public static final String LESION_BOXES = "lesion_boxes";
+
+    /** One lesion's bounding box on one slice, in fastMRI+'s convention (pixels of the up/down-flipped target). */
+    public record LesionBox(int slice, int x, int y, int width, int height) {
+    }
+
+    /**
+     * The boxes of the lesions visible in each slice: 8-connected regions of lesion pixels on the target grid, grown
+     * by one pixel (the partial-volume rim an annotator's box includes) and clipped to the image, then flipped.
+     */
+    public java.util.List<LesionBox> lesionBoxes() {
+        java.util.List<LesionBox> out = new java.util.ArrayList<>();
+        byte lesion = Tissue.LESION.label();
+        int m = matrix;
+        for (int s = 0; s < slices; s++) {
+            byte[] l = labelSlice(s);
+            boolean[] seen = new boolean[m * m];
+            int[] stack = new int[m * m];
+            for (int start = 0; start < m * m; start++) {
+                if (l[start] != lesion || seen[start]) continue;
+                int r0 = m, r1 = -1, c0 = m, c1 = -1, top = 0;
+                stack[top++] = start;
+                seen[start] = true;
+                while (top > 0) {
+                    int p = stack[--top], r = p / m, c = p % m;
+                    r0 = Math.min(r0, r);
+                    r1 = Math.max(r1, r);
+                    c0 = Math.min(c0, c);
+                    c1 = Math.max(c1, c);
+                    for (int dr = -1; dr <= 1; dr++) {
+                        for (int dc = -1; dc <= 1; dc++) {
+                            int rr = r + dr, cc = c + dc;
+                            if (rr < 0 || rr >= m || cc < 0 || cc >= m) continue;
+                            int q = rr * m + cc;
+                            if (!seen[q] && l[q] == lesion) {
+                                seen[q] = true;
+                                stack[top++] = q;
+                            }
+                        }
+                    }
+                }
+                r0 = Math.max(0, r0 - 1);
+                r1 = Math.min(m - 1, r1 + 1);
+                c0 = Math.max(0, c0 - 1);
+                c1 = Math.min(m - 1, c1 + 1);
+                out.add(new LesionBox(s, c0, m - 1 - r1, c1 - c0 + 1, r1 - r0 + 1));
+            }
+        }
+        return out;
+    }
+
+    String lesionBoxesAttribute() {
+        StringBuilder sb = new StringBuilder();
+        for (LesionBox b : lesionBoxes()) {
+            if (sb.length() > 0) sb.append(';');
+            sb.append(b.slice()).append(':').append(b.x()).append(':').append(b.y()).append(':').append(b.width()).append(':').append(b.height());
+        }
+        return sb.toString();
     }
 
     public FastMriWriter.Volume toWriterVolume() {

@@ -169,8 +169,31 @@ public final class SimulationRun {
         if (error instanceof Error er) throw er;
         if (error != null) throw new IllegalStateException("simulation interrupted", error);
         List<Path> files = new ArrayList<>(List.of(written));
+        writeAnnotations(outDir.resolve(ANNOTATIONS), files);
         double wall = (System.nanoTime() - start) / 1e9;
         return new Result(files, total, wall, simulateNanos.get() / 1e9, writeNanos.get() / 1e9);
+    }
+
+    /** The lesion boxes of the volumes written, as fastMRI+ annotations ({@code file,slice,study_level,x,y,width,height,label}). */
+    public static final String ANNOTATIONS = "annotations.csv";
+
+    /** Collects every file's lesion boxes (a root attribute) into one fastMRI+-style CSV, written atomically. */
+    static void writeAnnotations(Path csv, List<Path> files) {
+        StringBuilder sb = new StringBuilder("file,slice,study_level,x,y,width,height,label\n");
+        for (Path f : files) {
+            String boxes;
+            try (org.robustmri.io.FastMriFile h = org.robustmri.io.FastMriFile.open(f)) {
+                boxes = h.stringAttribute(SimulatedVolume.LESION_BOXES).orElse("");
+            }
+            String stem = f.getFileName().toString().replaceFirst("\\.h5$", "");
+            for (String b : boxes.split(";")) {
+                if (b.isBlank()) continue;
+                String[] v = b.split(":");
+                sb.append(stem).append(',').append(v[0]).append(",No,").append(v[1]).append(',').append(v[2]).append(',').append(v[3]).append(',')
+                        .append(v[4]).append(",Lesion\n");
+            }
+        }
+        org.robustmri.io.AtomicFiles.writeString(csv, sb.toString());
     }
 
     /** The record of finished volumes in an output folder (file name, size and SHA-256 of each). */

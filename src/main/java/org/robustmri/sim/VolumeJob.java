@@ -49,7 +49,7 @@ final class VolumeJob {
         this.coils = d.coils();
         this.volumeSeed = Simulator.volumeSeed(seed, d.name(), index);
         SplittableRandom rng = Simulator.rng(volumeSeed);
-        phantom = d.anatomy().newSubject(rng.split(), d.lesionProbability());
+        phantom = d.anatomy().newSubject(rng.split(), d);
         array = new CoilArray(d, rng.split());
         SplittableRandom scanner = rng.split();
         fatResidualBase = Shapes.uniform(scanner, 0.02, 0.07);

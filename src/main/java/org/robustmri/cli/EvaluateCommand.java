@@ -44,6 +44,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--normalize-output", description = "Rescale each output to its target's mean/std before scoring (the paper's Section 7).")
     boolean normalize;
 
+    @Option(names = "--pathology", paramLabel = "BOXES.csv", description = {"Also score pathology boxes (fastMRI+ annotations or the paper's",
+            "pathology_testset.csv) on the test volumes: results.csv rows with metric ssim_box, the box, size class and label in metric_spec."})
+    Path pathology;
+
     @Option(names = "--mask", description = "Test mask type (default: the run's).") String maskType;
     @Option(names = "--accelerations", split = ",") List<Double> accelerations;
     @Option(names = "--center-fractions", split = ",") List<Double> centerFractions;
@@ -72,12 +76,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 accelerations != null ? accelerations : ts.mask().accelerations(),
                 centerFractions != null ? centerFractions : ts.mask().centerFractions());
         List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(ts, named, catalogs, dataRoot);
+        org.robustmri.data.PathologyBoxes boxes = pathology == null ? null : org.robustmri.data.PathologyBoxes.read(pathology);
         int nCkpt = RunEvaluation.checkpoints(new RunDirectory(runDir), which).size();
         long slices = 0;
         for (RunEvaluation.TestSet s : sets) for (var e : s.entries()) slices += e.slices();
         List<Evaluator.SummaryRow> rows;
         try (ProgressBar bar = new ProgressBar("evaluate", slices * nCkpt, "slices")) {
-            rows = RunEvaluation.run(runDir, which, sets, mask, normalize, out, String.join("+", ts.train().keySet()), s -> bar.step());
+            rows = RunEvaluation.run(runDir, which, sets, mask, normalize, out, String.join("+", ts.train().keySet()),
+                    boxes, s -> bar.step());
         }
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%-22s %5s %-16s %-6s %8s %18s%n", "checkpoint", "epoch", "test", "metric", "mean", "95% interval");

@@ -103,8 +103,44 @@ public final class Evaluator implements AutoCloseable {
                     recon.width(), maxAll);
             cell.volumes.add(v);
             for (int s = 0; s < v.slices(); s++) row(key, testSet, v.name(), s, "ssim", v.ssimPerSlice()[s], spec(MetricSpec.SSIM_SLICE));
+            if (boxes != null) scoreBoxes(key, testSet, v.name(), file, tv.start(), targetVol, r, recon.height(), recon.width(), recon.slices(), maxAll);
             row(key, testSet, v.name(), -1, "psnr", v.psnr(), spec(MetricSpec.PSNR));
             row(key, testSet, v.name(), -1, "nmse", v.nmse(), spec(MetricSpec.NMSE));
+        }
+    }
+
+    private java.util.Map<String, List<org.robustmri.data.PathologyBoxes.Box>> boxes;
+
+    /** Also scores these pathology boxes (metric {@code ssim_box}) on the volumes and slices they are on. */
+    public Evaluator withBoxes(org.robustmri.data.PathologyBoxes b) {
+        this.boxes = b == null ? null : b.byFile();
+        return this;
+    }
+
+    /** Spec of a box row: the box SSIM recipe, then the box, its size class and label ({@code ;}-separated). */
+    public static String boxSpec(org.robustmri.data.PathologyBoxes.Box b, org.robustmri.metric.BoxSsim.SizeClass size) {
+        return BOX_SPEC + ";box=" + b.x() + ":" + b.y() + ":" + b.width() + ":" + b.height() + ";size=" + size.label() + ";label=" + b.label();
+    }
+
+    public static final String BOX_SPEC = "ssim_box(win=7,k1=0.01,k2=0.03,flip=ud,crop=box,upscale=nearest 7/m if m<7,range=volume max,small<=1%)";
+
+    private void scoreBoxes(ModelKey key, String testSet, String volume, Path file, int start, float[] target, float[] recon, int h, int w, int slices,
+                            double range) {
+        List<org.robustmri.data.PathologyBoxes.Box> mine = boxes.get(org.robustmri.data.PathologyBoxes.volumeName(volume));
+        if (mine == null) return;
+        int plane = h * w;
+        for (org.robustmri.data.PathologyBoxes.Box b : mine) {
+            int s = b.slice() - start;
+            if (s < 0 || s >= slices) continue; // the box is on a slice this test set does not score
+            float[] ts = java.util.Arrays.copyOfRange(target, s * plane, (s + 1) * plane);
+            float[] rs = java.util.Arrays.copyOfRange(recon, s * plane, (s + 1) * plane);
+            double v;
+            try {
+                v = org.robustmri.metric.BoxSsim.ssim(ts, rs, h, w, b.x(), b.y(), b.width(), b.height(), range);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(file, "pathology box on slice " + b.slice() + ": " + e.getMessage());
+            }
+            row(key, testSet, volume, b.slice(), "ssim_box", v, boxSpec(b, org.robustmri.metric.BoxSsim.sizeClass(b.relativeArea(h, w))));
         }
     }
 

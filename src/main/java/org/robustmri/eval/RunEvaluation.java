@@ -105,13 +105,21 @@ public final class RunEvaluation {
     /** Evaluates the run; returns the summary rows. The evaluation is committed by {@link #manifest}. */
     public static List<Evaluator.SummaryRow> run(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
                                                  boolean normalizeOutput, Path outDir, String trainSetName, IntConsumer onSlice) {
+        return run(runDir, which, tests, mask, normalizeOutput, outDir, trainSetName, null, onSlice);
+    }
+
+    /** As above, also scoring pathology {@code boxes} (may be null) as {@code ssim_box} rows. */
+    public static List<Evaluator.SummaryRow> run(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
+                                                 boolean normalizeOutput, Path outDir, String trainSetName,
+                                                 org.robustmri.data.PathologyBoxes boxes, IntConsumer onSlice) {
         try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(outDir)) {
-            return runLocked(runDir, which, tests, mask, normalizeOutput, outDir, trainSetName, onSlice);
+            return runLocked(runDir, which, tests, mask, normalizeOutput, outDir, trainSetName, boxes, onSlice);
         }
     }
 
     private static List<Evaluator.SummaryRow> runLocked(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
-                                                        boolean normalizeOutput, Path outDir, String trainSetName, IntConsumer onSlice) {
+                                                        boolean normalizeOutput, Path outDir, String trainSetName,
+                                                        org.robustmri.data.PathologyBoxes boxes, IntConsumer onSlice) {
         RunDirectory run = new RunDirectory(runDir);
         List<Integer> epochs = checkpoints(run, which);
         try {
@@ -120,7 +128,7 @@ public final class RunEvaluation {
             throw new DataException(manifest(outDir), "cannot delete: " + e.getMessage(), e);
         }
         List<Evaluator.SummaryRow> summary;
-        try (Evaluator ev = new Evaluator(outDir.resolve("results.csv"), normalizeOutput)) {
+        try (Evaluator ev = new Evaluator(outDir.resolve("results.csv"), normalizeOutput).withBoxes(boxes)) {
             for (int epoch : epochs) {
                 Path ckpt = run.checkpoint(epoch);
                 ReconstructionModel model = Weights.loadModel(ckpt, null);
@@ -141,6 +149,7 @@ public final class RunEvaluation {
                 .put("mask", mask.spec() + " test-time, seeded from each file name")
                 .put("output_normalization", normalizeOutput ? "each output slice rescaled to its target's mean and std" : "none")
                 .put("summary_interval", "95% percentile bootstrap over volumes, 2000 resamples")
+                .put("pathology_boxes", boxes == null ? "none" : boxes.source() + " (" + boxes.boxes().size() + " boxes; " + Evaluator.BOX_SPEC + ")")
                 .write(outDir.resolve("provenance.json"));
         Manifest.of(outDir, List.of(outDir.resolve("results.csv"), outDir.resolve("summary.csv"), outDir.resolve("provenance.json")),
                 Map.of("run", runDir.getFileName().toString(), "checkpoints", epochs)).write(manifest(outDir));

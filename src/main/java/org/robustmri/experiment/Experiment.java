@@ -243,6 +243,20 @@ public final class Experiment {
         AtomicFiles.writeString(done, "ok\n");
     }
 
+    /**
+     * The pathology boxes scored on the test sets: {@code pathology_boxes: simulated} takes the boxes the simulator
+     * wrote for the test split, any other value is an annotation CSV (relative to the config); none without the key.
+     */
+    private org.robustmri.data.PathologyBoxes pathologyBoxes() {
+        String p = cfg.pathologyBoxes();
+        if (p == null) return null;
+        if (p.equals("simulated")) {
+            if (!simulated()) throw new IllegalArgumentException("pathology_boxes: simulated needs a simulate: section");
+            return org.robustmri.data.PathologyBoxes.read(dataDir().resolve("test").resolve(org.robustmri.sim.SimulationRun.ANNOTATIONS));
+        }
+        return org.robustmri.data.PathologyBoxes.read(resolveConfigPath(p));
+    }
+
     private boolean normalizeOutput() {
         return Boolean.TRUE.equals(cfg.normalizeOutput());
     }
@@ -330,6 +344,10 @@ public final class Experiment {
                 steps += (long) Math.ceil(slices / (double) r.spec().batchSize()) * r.spec().epochs();
                 trainEntries.put(r.run(), mixture.entries());
                 seen.addAll(mixture.entries());
+                for (CatalogEntry e : mixture.entries()) {
+                    if (shape != null) break;
+                    shape = shapeOf(e);
+                }
             }
             Catalog test = readCatalogs(testCatalogs());
             for (String t : cfg.testSets()) {
@@ -341,7 +359,10 @@ public final class Experiment {
                 long sl = 0;
                 for (CatalogEntry e : sel) sl += e.slices();
                 evalSlices += sl * epochs * runs.size() + sl;
-                if (shape == null) shape = shapeOf(sel.get(0));
+                for (CatalogEntry e : sel) {
+                    if (shape != null) break;
+                    shape = shapeOf(e);
+                }
             }
             for (CatalogEntry e : seen) {
                 checked++;
@@ -364,7 +385,7 @@ public final class Experiment {
             for (String t : cfg.testSets()) testVolumes.put(t, orDefault(cfg.simulate().testVolumes(), 2));
             evalSlices = testSlices * cfg.testSets().size() * ((long) epochs * runs.size() + 1);
         }
-        double sps = probe ? probeSecondsPerStep(runs.get(0).spec(), shape) : Double.NaN;
+        double sps = probe && shape != null ? probeSecondsPerStep(runs.get(0).spec(), shape) : Double.NaN;
         // a forward pass costs about a third of a training step; simulation about 0.1 s per slice
         double est = sps * steps + sps / 3 * evalSlices;
         if (simulated() && !ready) {
@@ -384,6 +405,9 @@ public final class Experiment {
 
     /** The k-space and reconstruction size of a catalogued volume, for the timing probe. */
     private static StepTimer.Shape shapeOf(CatalogEntry e) {
+        for (String c : List.of(Catalog.RECEIVER_CHANNELS, Catalog.ENCODE_X, Catalog.ENCODE_Y, Catalog.RECON_X, Catalog.RECON_Y)) {
+            if (!e.hasColumn(c) || e.get(c).isBlank()) return null; // e.g. a test CSV of boxes: another row will say
+        }
         int coils = (int) Double.parseDouble(e.get(Catalog.RECEIVER_CHANNELS));
         int kx = (int) Double.parseDouble(e.get(Catalog.ENCODE_X)), ky = (int) Double.parseDouble(e.get(Catalog.ENCODE_Y));
         int rx = (int) Double.parseDouble(e.get(Catalog.RECON_X)), ry = (int) Double.parseDouble(e.get(Catalog.RECON_Y));
@@ -636,7 +660,7 @@ public final class Experiment {
             for (RunEvaluation.TestSet s : sets) for (CatalogEntry e : s.entries()) slices += e.slices();
             l.phase(String.format(Locale.ROOT, "evaluate %d/%d %s", k, of, r.run()),
                     slices * rd.checkpointEpochs().size(), "slices");
-            RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, normalizeOutput(), evalDir, r.set().name(), s -> l.step(""));
+            RunEvaluation.run(dir, RunEvaluation.Which.ALL, sets, mask, normalizeOutput(), evalDir, r.set().name(), pathologyBoxes(), s -> l.step(""));
             l.endPhase();
         }
         return new RunInfo(r.run(), r.set().name(), new LinkedHashSet<>(r.set().components()), r.model().label(),

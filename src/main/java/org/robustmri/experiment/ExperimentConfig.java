@@ -45,7 +45,8 @@ public record ExperimentConfig(
         String earlyStopping,
         Integer parallel,
         String similarityEmbedding,
-        Integer similarityMaxSlices) {
+        Integer similarityMaxSlices,
+        String pathologyBoxes) {
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

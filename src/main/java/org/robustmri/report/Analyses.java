@@ -606,6 +606,13 @@ public final class Analyses {
     }
 
     /** Arms of a model, for charts. */
+    /** The runs (seeds) of an arm. */
+    public Set<String> runsOf(Arm arm) {
+        Set<String> out = new LinkedHashSet<>();
+        for (RunInfo r : arms.getOrDefault(arm, List.of())) out.add(r.run());
+        return out;
+    }
+
     public List<Arm> arms(String model) {
         List<Arm> out = new ArrayList<>();
         for (Arm a : arms.keySet()) if (a.model().equals(model)) out.add(a);

@@ -54,6 +54,13 @@ public final class Report {
             tables.add(simPoints);
             tables.add(simCorr);
         }
+        Pathology pathology = Pathology.read(results);
+        Table pathTable = pathology.isEmpty() ? null : pathology.table(a);
+        Table pathDiff = pathology.isEmpty() ? null : pathology.differences(a);
+        if (pathTable != null) {
+            tables.add(pathTable);
+            tables.add(pathDiff);
+        }
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
@@ -75,6 +82,7 @@ public final class Report {
         });
         List<String> findings = findings(a, table);
         if (sims != null) findings.addAll(similarityFindings(a, simCorr, sims));
+        if (pathDiff != null) findings.addAll(pathologyFindings(pathDiff));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", findings) + "\n");
         Path html = experimentDir.resolve("report.html");
         AtomicFiles.writeString(html, html(experimentDir, a, tables, figs, findings));
@@ -137,6 +145,18 @@ public final class Report {
         return out;
     }
 
+    /** Per architecture and size class: each training set's box SSIM against the first, with the paired interval. */
+    static List<String> pathologyFindings(Table diff) {
+        List<String> out = new ArrayList<>();
+        for (List<String> r : diff.rows()) {
+            if (r.get(4).equals("all")) continue;
+            out.add(String.format(Locale.ROOT, "%s: pathology boxes (%s, %s boxes on %s): %s minus %s = %s [%s, %s]%s.", r.get(0), r.get(4), r.get(5), r.get(1),
+                    r.get(2), r.get(3), r.get(6), r.get(7), r.get(8),
+                    !r.get(7).isEmpty() && Double.parseDouble(r.get(7)) > 0 ? ", better" : !r.get(8).isEmpty() && Double.parseDouble(r.get(8)) < 0 ? ", worse" : ", no clear difference"));
+        }
+        return out;
+    }
+
     /** Per architecture: the mean Pearson r of similarity and out-of-distribution SSIM over the test sets. */
     static List<String> similarityFindings(Analyses a, Table corr, Similarities sims) {
         List<String> out = new ArrayList<>();
@@ -177,13 +197,14 @@ public final class Report {
         h.append("headline numbers use ").append(esc(a.headlineRule().label())).append(".</p>");
         h.append("<h2>Summary</h2>");
         for (String f : findings) h.append("<p class=\"finding\">").append(esc(f)).append("</p>");
-        String[] figFor = {null, "p_vs_q", "diversity", "robustness", "overfitting", "matrix", null, "similarity", null};
+        List<String> figFor = new ArrayList<>(java.util.Arrays.asList(null, "p_vs_q", "diversity", "robustness", "overfitting", "matrix", null));
+        for (Table t : tables.subList(figFor.size(), tables.size())) figFor.add(t.name().equals("similarity") ? "similarity" : null);
         for (int i = 0; i < tables.size(); i++) {
             Table t = tables.get(i);
             h.append("<h2>").append(esc(t.title())).append("</h2>");
-            if (figFor[i] != null && figs.get(figFor[i]) != null) {
-                h.append("<img alt=\"").append(figFor[i]).append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(figs.get(figFor[i]))).append("\">");
+            if (figFor.get(i) != null && figs.get(figFor.get(i)) != null) {
+                h.append("<img alt=\"").append(figFor.get(i)).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(figs.get(figFor.get(i)))).append("\">");
             }
             if (t.rows().isEmpty()) {
                 h.append("<p>(no rows: the experiment has no training sets of this kind)</p>");

@@ -49,7 +49,7 @@ final class SimilarityCommand implements Callable<Integer> {
         Embedding e = Embeddings.of(embedding);
         List<TrainTestSimilarity.SliceRef> tr = TrainTestSimilarity.slices(train, dataRoot);
         List<TrainTestSimilarity.SliceRef> te = TrainTestSimilarity.slices(test, dataRoot);
-        long distinct = java.util.stream.Stream.concat(tr.stream(), te.stream()).map(s -> s.file().toAbsolutePath().normalize() + "#" + s.slice()).distinct().count();
+        long distinct = TrainTestSimilarity.distinctSlices(List.of(tr, te));
         TrainTestSimilarity.Result r;
         try (ProgressBar bar = new ProgressBar("similarity", distinct + te.size(), "slices")) {
             r = TrainTestSimilarity.run(tr, te, e, bar::step);

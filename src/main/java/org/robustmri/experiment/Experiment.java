@@ -717,12 +717,15 @@ public final class Experiment {
             for (CatalogEntry c : Distribution.fromNode(t.getValue(), t.getKey()).select(test).entries()) addSlices(s, c, root);
             testSets.put(t.getKey(), org.robustmri.similarity.TrainTestSimilarity.thin(s, max));
         }
-        long distinct = java.util.stream.Stream.concat(trainSets.values().stream(), testSets.values().stream()).flatMap(List::stream)
-                .map(x -> x.file().toAbsolutePath().normalize() + "#" + x.slice()).distinct().count();
+        List<List<org.robustmri.similarity.TrainTestSimilarity.SliceRef>> all = new ArrayList<>(trainSets.values());
+        all.addAll(testSets.values());
+        long distinct = org.robustmri.similarity.TrainTestSimilarity.distinctSlices(all);
         long searched = (long) trainSets.size() * testSets.values().stream().mapToLong(List::size).sum();
         l.phase("train-test similarity", distinct + searched, "slices");
         List<org.robustmri.similarity.TrainTestSimilarity.PairMean> means =
-                org.robustmri.similarity.TrainTestSimilarity.meanSimilarities(trainSets, testSets, e, n -> { for (long i = 0; i < n; i++) l.step(""); });
+                org.robustmri.similarity.TrainTestSimilarity.meanSimilarities(trainSets, testSets, e, n -> {
+                    for (long i = 0; i < n; i++) l.step("");
+                });
         l.endPhase();
         StringBuilder csv = new StringBuilder(org.robustmri.report.Similarities.HEADER + "\n");
         for (var m : means) {

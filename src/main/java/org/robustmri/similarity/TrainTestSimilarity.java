@@ -114,19 +114,27 @@ public final class TrainTestSimilarity {
     public static Result run(List<SliceRef> train, List<SliceRef> test, Embedding embedding, LongConsumer progress) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training slices");
         Map<String, Integer> row = new LinkedHashMap<>();
-        List<SliceRef> distinct = new ArrayList<>();
-        for (List<SliceRef> set : List.of(train, test)) {
-            for (SliceRef s : set) {
-                if (row.putIfAbsent(s.key(), distinct.size()) == null) distinct.add(s);
-            }
-        }
+        List<SliceRef> distinct = distinct(List.of(train, test), row);
         int d = embedding.dimension();
         float[] all = embedAll(distinct, embedding, progress);
-        float[] tr = gather(all, train, row, d), te = gather(all, test, row, d);
-        NearestNeighbours.Result nn = NearestNeighbours.search(tr, train.size(), te, test.size(), d, progress);
+        NearestNeighbours.Result nn = NearestNeighbours.search(gather(all, train, row, d), train.size(), gather(all, test, row, d), test.size(), d, progress);
         List<Match> matches = new ArrayList<>(test.size());
         for (int i = 0; i < test.size(); i++) matches.add(new Match(test.get(i), train.get(nn.index()[i]), nn.similarity()[i]));
         return new Result(embedding.spec(), matches);
+    }
+
+    /** How many distinct slices the sets hold together (what {@code progress} counts before the search). */
+    public static int distinctSlices(java.util.Collection<List<SliceRef>> sets) {
+        return distinct(sets, new LinkedHashMap<>()).size();
+    }
+
+    /** The distinct slices of the sets in first-seen order; {@code row} gets each slice's index. */
+    private static List<SliceRef> distinct(java.util.Collection<List<SliceRef>> sets, Map<String, Integer> row) {
+        List<SliceRef> out = new ArrayList<>();
+        for (List<SliceRef> set : sets) {
+            for (SliceRef s : set) if (row.putIfAbsent(s.key(), out.size()) == null) out.add(s);
+        }
+        return out;
     }
 
     /** Mean nearest-neighbour similarity of one test set to one training set. */
@@ -140,12 +148,9 @@ public final class TrainTestSimilarity {
     public static List<PairMean> meanSimilarities(Map<String, List<SliceRef>> trainSets, Map<String, List<SliceRef>> testSets, Embedding embedding,
                                                   LongConsumer progress) {
         Map<String, Integer> row = new LinkedHashMap<>();
-        List<SliceRef> distinct = new ArrayList<>();
-        for (Map<String, List<SliceRef>> group : List.of(trainSets, testSets)) {
-            for (List<SliceRef> set : group.values()) {
-                for (SliceRef s : set) if (row.putIfAbsent(s.key(), distinct.size()) == null) distinct.add(s);
-            }
-        }
+        List<List<SliceRef>> sets = new ArrayList<>(trainSets.values());
+        sets.addAll(testSets.values());
+        List<SliceRef> distinct = distinct(sets, row);
         int d = embedding.dimension();
         float[] all = embedAll(distinct, embedding, progress);
         List<PairMean> out = new ArrayList<>();

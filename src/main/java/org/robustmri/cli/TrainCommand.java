@@ -77,6 +77,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rank", paramLabel = "R", description = "This process's rank in [0, W) (also RANK); rank 0 writes the run directory.") Integer rank;
     @Option(names = "--master", paramLabel = "HOST:PORT", description = "Rank 0's rendezvous address (also MASTER_ADDR, MASTER_PORT).") String master;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "How long a rank waits for the others (default: ${DEFAULT-VALUE}).") int timeoutSeconds;
+    @Option(names = "--backend", defaultValue = "auto", description = {"c10d backend: auto (NCCL when libtorch reports CUDA, each rank on GPU",
+            "LOCAL_RANK or rank mod devices; else Gloo), gloo or nccl (default: ${DEFAULT-VALUE})."}) String backend;
 
     @Spec
     CommandSpec spec;
@@ -136,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
         Distributed.Config cfg = distributedConfig();
         if (nproc != null && nproc > 1) return launchLocalRanks(spec, dir, listener, nproc);
         if (cfg == null) return TrainRun.run(spec, dir, listener);
-        try (Distributed d = Distributed.connect(cfg)) {
+        try (Distributed d = Distributed.connect(cfg, Distributed.Kind.parse(backend))) {
             Trainer.Progress p = TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
             this.spec.commandLine().getOut().println(d.reduceSummary());
             return p;
@@ -190,13 +192,14 @@ final class TrainCommand implements Callable<Integer> {
                 cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
                 cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
                         "--config", specFile.toString(), "--out", dir.toString(), "--world-size", Integer.toString(n),
-                        "--rank", Integer.toString(r), "--master", "127.0.0.1:" + port, "--timeout", Integer.toString(timeoutSeconds)));
+                        "--rank", Integer.toString(r), "--master", "127.0.0.1:" + port, "--timeout", Integer.toString(timeoutSeconds),
+                        "--backend", backend));
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("rank-" + r + ".log").toFile());
                 children.add(pb.start());
             }
             Trainer.Progress progress;
-            try (Distributed d = Distributed.connect(new Distributed.Config(0, n, "127.0.0.1", port, timeoutSeconds * 1000L))) {
+            try (Distributed d = Distributed.connect(new Distributed.Config(0, n, "127.0.0.1", port, timeoutSeconds * 1000L), Distributed.Kind.parse(backend))) {
                 progress = TrainRun.run(shared, dir, listener, d);
                 this.spec.commandLine().getOut().println(d.reduceSummary());
             }

@@ -92,10 +92,27 @@ public final class Torch {
         return torch.cuda_is_available();
     }
 
-    /** The compute device: the first CUDA device when libtorch reports one, else the CPU. */
+    private static volatile int cudaIndex;
+
+    /** The compute device: this process's CUDA device when libtorch reports one (the first unless a rank chose), else the CPU. */
     public static Device bestDevice() {
         init();
-        return torch.cuda_is_available() ? new Device(torch.DeviceType.CUDA, (byte) 0) : new Device(torch.DeviceType.CPU);
+        return torch.cuda_is_available() ? new Device(torch.DeviceType.CUDA, (byte) cudaIndex) : new Device(torch.DeviceType.CPU);
+    }
+
+    /** CUDA devices libtorch reports (0 in the CPU build). */
+    public static int cudaDeviceCount() {
+        init();
+        return torch.cuda_is_available() ? torch.cuda_device_count() : 0;
+    }
+
+    /**
+     * Pins this process to one CUDA device, as data-parallel ranks on one host do (rank r on device r mod count);
+     * no effect without CUDA.
+     */
+    public static void useCudaDevice(int localRank) {
+        int n = cudaDeviceCount();
+        if (n > 0) cudaIndex = Math.floorMod(localRank, n);
     }
 
     public static Device cpu() {

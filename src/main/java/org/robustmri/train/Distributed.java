@@ -4,6 +4,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.Backend;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
@@ -22,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Data-parallel training over libtorch's own c10d (Gloo on CPU; there is no DistributedDataParallel in the Java
+ * Data-parallel training over libtorch's own c10d (Gloo on CPU, NCCL on CUDA, each rank on its own GPU; there is no DistributedDataParallel in the Java
  * binding, so this is its contract by hand): rank 0's initial weights are broadcast; after each backward pass the
  * gradients are summed across ranks in a few flat buckets (one collective per bucket, not per parameter), each rank's
  * contribution weighted by its share of the global batch, so N ranks with a batch of b take the same step as one
@@ -44,41 +46,88 @@ public final class Distributed implements AutoCloseable {
     private final int rank;
     private final int world;
     private final TCPStore store;
-    private final ProcessGroupGloo group;
+    private final Backend group;
     private final long timeoutMillis;
+    private final Device device; // where the collectives' tensors live: the CPU for Gloo, this rank's GPU for NCCL
+    private final String backend;
 
-    private Distributed(int rank, int world, TCPStore store, ProcessGroupGloo group, long timeoutMillis) {
+    private Distributed(int rank, int world, TCPStore store, Backend group, long timeoutMillis, Device device, String backend) {
         this.rank = rank;
         this.world = world;
         this.store = store;
         this.group = group;
         this.timeoutMillis = timeoutMillis;
+        this.device = device;
+        this.backend = backend;
     }
 
     /** A world of one: every collective is the identity. */
     public static Distributed single() {
-        return new Distributed(0, 1, null, null, 0);
+        return new Distributed(0, 1, null, null, 0, null, "none");
+    }
+
+    /** {@code gloo} or {@code nccl} ({@code none} for a world of one). */
+    public String backend() {
+        return backend;
+    }
+
+    /** This rank's GPU among the host's: {@code LOCAL_RANK} when a launcher sets it, else the global rank. */
+    static int localRank(int rank, Map<String, String> env) {
+        try {
+            return env.containsKey("LOCAL_RANK") ? Integer.parseInt(env.get("LOCAL_RANK").trim()) : rank;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("LOCAL_RANK must be an integer, got '" + env.get("LOCAL_RANK") + "'");
+        }
+    }
+
+    /** Which c10d backend: NCCL when libtorch reports CUDA ({@code auto}), or one by name. */
+    public enum Kind {
+        AUTO, GLOO, NCCL;
+
+        public static Kind parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("backend must be auto, gloo or nccl, got '" + s + "'");
+            }
+        }
+    }
+
+    /** Joins the group with the automatic backend (Gloo on CPU, NCCL on CUDA). */
+    public static Distributed connect(Config c) {
+        return connect(c, Kind.AUTO);
     }
 
     /** Joins the group (rank 0 starts the rendezvous store and waits for the others). */
-    public static Distributed connect(Config c) {
+    public static Distributed connect(Config c, Kind kind) {
         if (c.world() == 1) return single();
+        if (kind == Kind.NCCL && !Torch.cudaAvailable()) {
+            throw new IllegalArgumentException("backend nccl needs CUDA, and libtorch reports no CUDA device (the GPU build is mvn -Pgpu package)");
+        }
         Torch.init();
         try {
             TCPStoreOptions so = new TCPStoreOptions().port((short) c.port()).isServer(c.rank() == 0).waitWorkers(true)
                     .numWorkers(new SizeTPointer(1).put((long) c.world())).timeout(new Milliseconds(c.timeoutMillis()));
             TCPStore store = new TCPStore(c.host(), so);
             store.retainReference();
+            // The group holds its store through an intrusive_ptr: hand it the clone (born inside one, so the counts
+            // are right), never the Java-allocated server store, which the group would otherwise adopt with a zero
+            // count and outlive once Java frees it (heap corruption after the next garbage collection).
+            if (kind == Kind.NCCL || kind == Kind.AUTO && Torch.cudaAvailable()) {
+                Torch.useCudaDevice(localRank(c.rank(), System.getenv()));
+                org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options o = org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options.create();
+                o.timeout(new Milliseconds(c.timeoutMillis()));
+                Backend pg = new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store.clone(), c.rank(), c.world(), o);
+                pg.retainReference();
+                return new Distributed(c.rank(), c.world(), store, pg, c.timeoutMillis(), Torch.bestDevice(), "nccl");
+            }
             ProcessGroupGloo.Options o = ProcessGroupGloo.Options.create();
             o.devices().push_back(ProcessGroupGloo.createDeviceForHostname(c.host()));
             o.threads(1);
             o.timeout(new Milliseconds(c.timeoutMillis()));
-            // The group holds its store through an intrusive_ptr: hand it the clone (born inside one, so the counts
-            // are right), never the Java-allocated server store, which the group would otherwise adopt with a zero
-            // count and outlive once Java frees it (heap corruption after the next garbage collection).
-            ProcessGroupGloo pg = new ProcessGroupGloo(store.clone(), c.rank(), c.world(), o);
+            Backend pg = new ProcessGroupGloo(store.clone(), c.rank(), c.world(), o);
             pg.retainReference();
-            return new Distributed(c.rank(), c.world(), store, pg, c.timeoutMillis());
+            return new Distributed(c.rank(), c.world(), store, pg, c.timeoutMillis(), Torch.cpu(), "gloo");
         } catch (RuntimeException e) {
             throw new IllegalStateException("rank " + c.rank() + " of " + c.world() + ": cannot join the group at " + c.host() + ":"
                     + c.port() + " within " + c.timeoutMillis() / 1000 + " s: " + firstLine(e), e);
@@ -146,7 +195,7 @@ public final class Distributed implements AutoCloseable {
         if (reduceSteps == 0) return "gradient all-reduce: no steps";
         long perStep = reduceElements / reduceSteps;
         return String.format(java.util.Locale.ROOT,
-                "gradient all-reduce (rank %d of %d): %d floats (%.1f MB) per step in %d bucket(s); %.1f ms per step, %.1f ms of it"
+                "gradient all-reduce (" + backend + ", rank %d of %d): %d floats (%.1f MB) per step in %d bucket(s); %.1f ms per step, %.1f ms of it"
                         + " inside the all-reduce; %d steps", rank, world, perStep, perStep * 4 / 1e6, reduceBuckets,
                 reduceNanos / 1e6 / reduceSteps, reduceWaitNanos / 1e6 / reduceSteps, reduceSteps);
     }
@@ -155,7 +204,7 @@ public final class Distributed implements AutoCloseable {
     public double[] sum(double... values) {
         if (world == 1) return values.clone();
         try (PointerScope scope = new PointerScope()) {
-            Tensor t = Tensors.fromDoubles(values, values.length);
+            Tensor t = Tensors.fromDoubles(values, values.length).to(device, torch.ScalarType.Double);
             await(group.allreduce(new TensorVector(t), new AllreduceOptions()), "all-reduce of " + values.length + " value(s)");
             return Tensors.toDoubles(t);
         }

@@ -60,7 +60,7 @@ class DistributedTrainingTest {
             for (int r = 0; r < 2; r++) {
                 int rank = r;
                 ranks[r] = pool.submit(() -> {
-                    try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 60_000))) {
+                    try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 60_000), Distributed.Kind.GLOO)) {
                         return TrainRun.run(spec(2), dual, null, d);
                     }
                 });
@@ -107,7 +107,7 @@ class DistributedTrainingTest {
             for (int r = 0; r < 2; r++) {
                 int rank = r;
                 ranks.add(pool.submit(() -> {
-                    try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 60_000))) {
+                    try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 60_000), Distributed.Kind.GLOO)) {
                         return TrainRun.run(spec(2), mixed, null, d);
                     }
                 }));
@@ -127,13 +127,13 @@ class DistributedTrainingTest {
         Files.writeString(tmp.resolve("pd.yaml"), "- {datasetName: knee-pd-3T-15ch}\n");
         org.robustmri.cli.CliTestSupport.Result r = org.robustmri.cli.CliTestSupport.run("train", "--out", cli.toString(), "--catalog",
                 catalog.toString(), "--train", "pd=" + tmp.resolve("pd.yaml"), "--model", "unet", "--chans", "4", "--pools", "2",
-                "--epochs", "2", "--batch-size", "2", "--threads", "1", "--lr", "0.01", "--nproc", "2");
+                "--epochs", "2", "--batch-size", "2", "--threads", "1", "--lr", "0.01", "--nproc", "2", "--backend", "gloo");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(cli.resolve("run.json"))).contains("\"ranks\" : 2");
         assertThat(Files.readString(cli.resolve("rank-1.log"))).contains("trained 2 epochs");
         // unet chans 4 pools 2: every gradient goes through the all-reduce each step
         long params = org.robustmri.model.ModelRegistry.parameterCount(org.robustmri.model.ModelRegistry.resolve("unet", Map.of("chans", 4, "pools", 2)));
-        assertThat(r.out()).contains("gradient all-reduce (rank 0 of 2): " + params + " floats");
+        assertThat(r.out()).contains("gradient all-reduce (gloo, rank 0 of 2): " + params + " floats");
     }
 
     @Test
@@ -148,7 +148,7 @@ class DistributedTrainingTest {
                 for (int r = 0; r < 2; r++) {
                     int rank = r;
                     ranks.add(pool.submit(() -> {
-                        try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 20_000))) {
+                        try (Distributed d = Distributed.connect(new Distributed.Config(rank, 2, "127.0.0.1", port, 20_000), Distributed.Kind.GLOO)) {
                             double[] s = null;
                             for (int i = 0; i < 10; i++) {
                                 s = d.sum(rank + 1.0, i);
@@ -164,6 +164,40 @@ class DistributedTrainingTest {
             }
             System.gc();
             Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void ncclWithoutCudaIsRefusedClearly() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.robustmri.tensor.Torch.cudaAvailable(), "a CUDA device is present");
+        assertThatThrownBy(() -> Distributed.connect(new Distributed.Config(0, 2, "127.0.0.1", 29999, 1_000), Distributed.Kind.NCCL))
+                .hasMessageContaining("backend nccl needs CUDA");
+        assertThat(Distributed.localRank(3, Map.of())).isEqualTo(3);
+        assertThat(Distributed.localRank(3, Map.of("LOCAL_RANK", "1"))).isEqualTo(1);
+        assertThatThrownBy(() -> Distributed.Kind.parse("mpi")).hasMessageContaining("auto, gloo or nccl");
+    }
+
+    /** Two ranks over NCCL, one GPU each, match one rank with the joint batch; needs two CUDA devices. */
+    @Test
+    @org.junit.jupiter.api.Tag("cuda")
+    void twoRanksOverNcclOnTwoGpusEndWithTheWeightsOfOneRank() throws Exception {
+        int gpus = org.robustmri.tensor.Torch.cudaDeviceCount();
+        if (gpus < 2) System.out.println("NCCL test skipped: libtorch reports " + gpus + " CUDA device(s), it needs 2");
+        org.junit.jupiter.api.Assumptions.assumeTrue(gpus >= 2, "needs two CUDA devices: skipped");
+        Path single = tmp.resolve("nccl-single");
+        TrainRun.run(spec(2), single, null);
+        Path cli = tmp.resolve("nccl-dual");
+        Files.writeString(tmp.resolve("pd-nccl.yaml"), "- {datasetName: knee-pd-3T-15ch}\n");
+        org.robustmri.cli.CliTestSupport.Result r = org.robustmri.cli.CliTestSupport.run("train", "--out", cli.toString(), "--catalog",
+                catalog.toString(), "--train", "pd=" + tmp.resolve("pd-nccl.yaml"), "--model", "unet", "--chans", "4", "--pools", "2",
+                "--epochs", "2", "--batch-size", "2", "--threads", "1", "--lr", "0.01", "--nproc", "2", "--backend", "nccl");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("gradient all-reduce (nccl, rank 0 of 2)");
+        var a = Safetensors.read(new RunDirectory(single).checkpoint(2)).tensors();
+        var b = Safetensors.read(new RunDirectory(cli).checkpoint(2)).tensors();
+        for (String k : a.keySet()) {
+            float[] x = Tensors.toFloats(a.get(k)), y = Tensors.toFloats(b.get(k));
+            for (int i = 0; i < x.length; i++) assertThat((double) y[i]).as(k).isCloseTo(x[i], org.assertj.core.data.Offset.offset(1e-4));
         }
     }
 
@@ -184,12 +218,12 @@ class DistributedTrainingTest {
         int port = freePort();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "org.robustmri.cli.Main", "train", "--config", cfg.toString(), "--out", dir.toString(), "--world-size", "2", "--rank", "1",
-                "--master", "127.0.0.1:" + port, "--timeout", "20");
+                "--master", "127.0.0.1:" + port, "--timeout", "20", "--backend", "gloo");
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("rank1.log").toFile()).start();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Trainer.Progress> rank0 = pool.submit(() -> {
-                try (Distributed d = Distributed.connect(new Distributed.Config(0, 2, "127.0.0.1", port, 20_000))) {
+                try (Distributed d = Distributed.connect(new Distributed.Config(0, 2, "127.0.0.1", port, 20_000), Distributed.Kind.GLOO)) {
                     return TrainRun.run(TrainSpec.read(cfg), dir, null, d);
                 }
             });

@@ -72,6 +72,8 @@ public final class PathologyBoxes {
         String text;
         try {
             text = Files.readString(csv, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DataException(csv, "no such annotation file", e);
         } catch (IOException e) {
             throw new DataException(csv, "cannot read annotations: " + e.getMessage(), e);
         }

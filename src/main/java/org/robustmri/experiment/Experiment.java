@@ -311,6 +311,11 @@ public final class Experiment {
         for (String t : cfg.testSets()) filters(t);
         for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) for (String c : t.components()) filters(c);
         if (simulated()) library().resolve(cfg.simulate().distributions());
+        // a boxes file that cannot be read fails now, not after the training
+        if (simulated() && cfg.pathologyBoxes() != null && !cfg.pathologyBoxes().equals("simulated")) {
+            throw new IllegalArgumentException("pathology_boxes: a simulated study scores the boxes the simulator writes: use 'simulated'");
+        }
+        if (cfg.pathologyBoxes() != null && !simulated()) pathologyBoxes();
         boolean ready = !simulated() || Files.exists(dataDir().resolve(".complete"));
         List<RunPlan> runs = runs();
         for (RunPlan r : runs) r.spec().validate(); // ranges, model, mask, loss: the same checks a run makes

@@ -41,5 +41,7 @@ class PathologyBoxesTest {
         assertThatThrownBy(() -> PathologyBoxes.read(f)).hasMessageContaining("no column x, y, width, height");
         Files.writeString(f, "file,slice,study_level,x,y,width,height,label\na,1,No,3,4,0,6,L\n");
         assertThatThrownBy(() -> PathologyBoxes.read(f)).hasMessageContaining("line 2").hasMessageContaining("0x6");
+        assertThatThrownBy(() -> PathologyBoxes.read(tmp.resolve("none.csv"))).isInstanceOf(DataException.class)
+                .hasMessageContaining("none.csv").hasMessageContaining("no such annotation file");
     }
 }

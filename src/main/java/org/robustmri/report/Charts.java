@@ -124,25 +124,37 @@ public final class Charts {
         return png(c);
     }
 
-    /** Train-test similarity (x) against out-of-distribution SSIM (y): colour per test set, marker per architecture. */
+    /**
+     * Train-test similarity (x) against out-of-distribution SSIM (y), each centred on its test set's mean so that the
+     * within-test-set relation (what the correlation table measures) shows for all test sets in one plot: colour per
+     * architecture, circles for models trained on one distribution, diamonds for mixtures.
+     */
     public static byte[] similarity(Table points) {
         if (points.rows().isEmpty()) return null;
-        XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM")
-                .xAxisTitle("mean nearest-neighbour similarity of the test set to the training set").yAxisTitle("SSIM on the test set").build();
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM (centred per test set)")
+                .xAxisTitle("similarity to the training set minus the test set's mean").yAxisTitle("SSIM minus the test set's mean").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);
-        java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
-        List<String> tests = new ArrayList<>(), models = new ArrayList<>();
+        java.util.Map<List<String>, double[]> mean = new java.util.HashMap<>(); // (model, test) -> {sum x, sum y, n}
         for (List<String> r : points.rows()) {
-            series.computeIfAbsent(r.get(0) + " on " + r.get(1), k -> new ArrayList<>()).add(new double[]{Double.parseDouble(r.get(4)), Double.parseDouble(r.get(5))});
-            if (!tests.contains(r.get(1))) tests.add(r.get(1));
+            double[] m = mean.computeIfAbsent(List.of(r.get(0), r.get(1)), k -> new double[3]);
+            m[0] += Double.parseDouble(r.get(4));
+            m[1] += Double.parseDouble(r.get(5));
+            m[2]++;
+        }
+        List<String> models = new ArrayList<>();
+        java.util.Map<List<String>, List<double[]>> series = new java.util.LinkedHashMap<>();
+        for (List<String> r : points.rows()) {
+            double[] m = mean.get(List.of(r.get(0), r.get(1)));
+            series.computeIfAbsent(List.of(r.get(0), r.get(3)), k -> new ArrayList<>())
+                    .add(new double[]{Double.parseDouble(r.get(4)) - m[0] / m[2], Double.parseDouble(r.get(5)) - m[1] / m[2]});
             if (!models.contains(r.get(0))) models.add(r.get(0));
         }
-        org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
         for (var e : series.entrySet()) {
-            String[] mt = e.getKey().split(" on ", 2);
-            addPoints(c, e.getKey(), e.getValue().stream().map(p -> p[0]).toList(), e.getValue().stream().map(p -> p[1]).toList(),
-                    markers[models.indexOf(mt[0]) % markers.length], PALETTE[tests.indexOf(mt[1]) % PALETTE.length]);
+            boolean single = e.getKey().get(1).equals("single");
+            addPoints(c, e.getKey().get(0) + (single ? " single distributions" : " mixtures"), e.getValue().stream().map(p -> p[0]).toList(),
+                    e.getValue().stream().map(p -> p[1]).toList(), single ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND,
+                    PALETTE[models.indexOf(e.getKey().get(0)) % PALETTE.length]);
         }
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         return png(c);

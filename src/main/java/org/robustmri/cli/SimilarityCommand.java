@@ -30,7 +30,8 @@ final class SimilarityCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--embedding", defaultValue = Embeddings.DEFAULT, paramLabel = "NAME", description = {
-            "random-conv (default; fixed-seed random convolutional features, no download), random-conv:SEED, or",
+            "random-conv (default; fixed-seed random convolutional features, no download), random-conv-centred (the same",
+            "centred on 64 fixed noise images: a wider spread, the same order), random-conv:SEED, or",
             "safetensors:FILE with your own convolution weights conv0.weight (C0, 1 or 3, k, k), conv0.bias, conv1.weight, ..."})
     String embedding;
 

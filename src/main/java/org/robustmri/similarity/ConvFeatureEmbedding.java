@@ -31,6 +31,7 @@ public final class ConvFeatureEmbedding implements Embedding {
     private final List<Tensor> biases;
     private final String spec;
     private final int dimension;
+    private Tensor reference; // per-feature mean over a fixed set of noise images, subtracted when centring
 
     private ConvFeatureEmbedding(List<Tensor> weights, List<Tensor> biases, String spec) {
         this.weights = List.copyOf(weights);
@@ -95,8 +96,60 @@ public final class ConvFeatureEmbedding implements Embedding {
         return dimension;
     }
 
+    /**
+     * The same features centred on their mean over 64 fixed-seed Gaussian random fields with a natural-image 1/f^2
+     * power spectrum (the same for every study, so similarities stay comparable across training sets): raw ReLU
+     * statistics are all positive and every pair of images would score near 1.
+     */
+    public ConvFeatureEmbedding centred() {
+        ConvFeatureEmbedding c = new ConvFeatureEmbedding(weights, biases, spec.replaceFirst("\\)$", ",centred on 64 fixed 1/f^2 noise images)"));
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor mean = raw(noiseImages(64, SIZE, 7)).mean(new long[]{0}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+            c.reference = mean.detach().clone();
+            c.reference.retainReference();
+        }
+        return c;
+    }
+
+    /** Gaussian random fields with power spectrum 1/f^2, from a fixed seed (Java's own generator, so on every platform the same). */
+    static Tensor noiseImages(int n, int size, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] white = new float[n * size * size * 2];
+        for (int i = 0; i < white.length; i++) white[i] = (float) gaussian(rng);
+        Tensor spec = torch.view_as_complex(Tensors.fromFloats(white, n, 1, size, size, 2));
+        float[] filt = new float[size * size];
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                double fy = Math.min(i, size - i), fx = Math.min(j, size - j);
+                double f = Math.sqrt(fx * fx + fy * fy);
+                filt[i * size + j] = f == 0 ? 0f : (float) (1.0 / f);
+            }
+        }
+        Tensor shaped = spec.mul(Tensors.fromFloats(filt, 1, 1, size, size));
+        return torch.real(org.robustmri.kspace.Fft.ifft2c(shaped)).contiguous();
+    }
+
     @Override
     public Tensor embed(Tensor images) {
+        Tensor f = raw(images);
+        if (reference == null) return f;
+        return perLayerUnit(f.sub(reference));
+    }
+
+    private Tensor perLayerUnit(Tensor f) {
+        TensorVector blocks = new TensorVector();
+        long off = 0;
+        for (Tensor w : weights) {
+            long n = 2 * w.size(0);
+            Tensor block = f.narrow(1, off, n);
+            blocks.push_back(block.div(torch.linalg_vector_norm(block, Torch.scalar(2), new long[]{1}, true, new org.bytedeco.pytorch.ScalarTypeOptional())
+                    .clamp_min(Torch.scalar(1e-12))));
+            off += n;
+        }
+        return torch.cat(blocks, 1);
+    }
+
+    private Tensor raw(Tensor images) {
         Tensor x = standardise(images);
         if (weights.get(0).size(1) == 3) x = x.expand(new long[]{x.size(0), 3, SIZE, SIZE}).contiguous();
         TensorVector blocks = new TensorVector();

@@ -46,6 +46,21 @@ class TrainTestSimilarityTest {
     }
 
     @Test
+    void centringOnTheFixedNoiseSetSpreadsSimilaritiesAndKeepsIdentityAtOne() {
+        var tr = TrainTestSimilarity.slices(TestFiles.REAL_KSPACE, null);
+        var plain = TrainTestSimilarity.run(tr.subList(0, 2), tr, Embeddings.of("random-conv"), x -> { });
+        var centred = TrainTestSimilarity.run(tr.subList(0, 2), tr, Embeddings.of("random-conv-centred"), x -> { });
+        assertThat(centred.matches().get(0).similarity()).isEqualTo(1.0);
+        double minPlain = 1, minCentred = 1;
+        for (int i = 2; i < tr.size(); i++) {
+            minPlain = Math.min(minPlain, plain.matches().get(i).similarity());
+            minCentred = Math.min(minCentred, centred.matches().get(i).similarity());
+        }
+        assertThat(minCentred).isLessThan(minPlain);
+        assertThat(centred.embedding()).contains("centred on 64 fixed 1/f^2 noise images");
+    }
+
+    @Test
     void userWeightsInTheDocumentedLayoutPlugIn() {
         java.util.Map<String, org.bytedeco.pytorch.Tensor> w = new java.util.LinkedHashMap<>();
         w.put("conv0.weight", org.robustmri.tensor.Tensors.fromFloats(new float[8 * 3 * 5 * 5], 8, 3, 5, 5).add(org.robustmri.tensor.Torch.scalar(0.01)));

@@ -123,7 +123,7 @@ final class MetricsCommand implements Callable<Integer> {
             Map<String, Object> sum = new LinkedHashMap<>();
             for (var g : groups.entrySet()) sum.put(g.getKey(), Map.of("boxes", (int) g.getValue()[0], "mean_ssim", g.getValue()[1] / g.getValue()[0]));
             m.put("summary", sum);
-            m.put("spec", BOX_SPEC);
+            m.put("spec", org.robustmri.metric.BoxSsim.SPEC);
             out.println(Json.write(m));
         } else {
             out.printf(Locale.ROOT, "%-36s %5s %4s %4s %4s %4s %-6s %8s  %s%n", "file", "slice", "x", "y", "w", "h", "size", "ssim", "label");
@@ -134,10 +134,9 @@ final class MetricsCommand implements Callable<Integer> {
             }
             out.println();
             for (var g : groups.entrySet()) out.printf(Locale.ROOT, "%-40s %5d boxes  mean ssim %.4f%n", g.getKey(), (int) g.getValue()[0], g.getValue()[1] / g.getValue()[0]);
-            out.printf(Locale.ROOT, "%d study-level row(s) without a box skipped; %s%n", read.studyLevelRows(), BOX_SPEC);
+            out.printf(Locale.ROOT, "%d study-level row(s) without a box skipped; %s%n", read.studyLevelRows(), org.robustmri.metric.BoxSsim.SPEC);
         }
         return 0;
     }
 
-    static final String BOX_SPEC = "ssim_box(win=7,k1=0.01,k2=0.03,flip=ud,crop=box,upscale=nearest 7/m if m<7,range=volume max,small<=1%)";
 }

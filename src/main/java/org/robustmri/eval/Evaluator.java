@@ -119,10 +119,9 @@ public final class Evaluator implements AutoCloseable {
 
     /** Spec of a box row: the box SSIM recipe, then the box, its size class and label ({@code ;}-separated). */
     public static String boxSpec(org.robustmri.data.PathologyBoxes.Box b, org.robustmri.metric.BoxSsim.SizeClass size) {
-        return BOX_SPEC + ";box=" + b.x() + ":" + b.y() + ":" + b.width() + ":" + b.height() + ";size=" + size.label() + ";label=" + b.label();
+        return org.robustmri.metric.BoxSsim.SPEC + ";box=" + b.x() + ":" + b.y() + ":" + b.width() + ":" + b.height() + ";size=" + size.label() + ";label=" + b.label();
     }
 
-    public static final String BOX_SPEC = "ssim_box(win=7,k1=0.01,k2=0.03,flip=ud,crop=box,upscale=nearest 7/m if m<7,range=volume max,small<=1%)";
 
     private void scoreBoxes(ModelKey key, String testSet, String volume, Path file, int start, float[] target, float[] recon, int h, int w, int slices,
                             double range) {

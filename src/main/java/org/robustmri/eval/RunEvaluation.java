@@ -149,7 +149,7 @@ public final class RunEvaluation {
                 .put("mask", mask.spec() + " test-time, seeded from each file name")
                 .put("output_normalization", normalizeOutput ? "each output slice rescaled to its target's mean and std" : "none")
                 .put("summary_interval", "95% percentile bootstrap over volumes, 2000 resamples")
-                .put("pathology_boxes", boxes == null ? "none" : boxes.source() + " (" + boxes.boxes().size() + " boxes; " + Evaluator.BOX_SPEC + ")")
+                .put("pathology_boxes", boxes == null ? "none" : boxes.source() + " (" + boxes.boxes().size() + " boxes; " + org.robustmri.metric.BoxSsim.SPEC + ")")
                 .write(outDir.resolve("provenance.json"));
         Manifest.of(outDir, List.of(outDir.resolve("results.csv"), outDir.resolve("summary.csv"), outDir.resolve("provenance.json")),
                 Map.of("run", runDir.getFileName().toString(), "checkpoints", epochs)).write(manifest(outDir));

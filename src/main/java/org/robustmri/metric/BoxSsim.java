@@ -10,6 +10,9 @@ package org.robustmri.metric;
 public final class BoxSsim {
     public static final double SMALL_MAX_RELATIVE_AREA = 0.01;
 
+    /** The exact name recorded next to every box SSIM value. */
+    public static final String SPEC = "ssim_box(win=7,k1=0.01,k2=0.03,flip=ud,crop=box,upscale=nearest 7/m if m<7,range=volume max,small<=1%)";
+
     public enum SizeClass {
         SMALL, LARGE;
 

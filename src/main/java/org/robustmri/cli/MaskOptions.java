@@ -8,7 +8,7 @@ import java.util.List;
 /** The mask options shared by every command that undersamples. */
 final class MaskOptions {
     @Option(names = "--mask", paramLabel = "TYPE", defaultValue = "equispaced",
-            description = "equispaced | equispaced-fraction | random | none (default: ${DEFAULT-VALUE}).")
+            description = "equispaced | equispaced-fraction | random | variable-density-2d (rows x columns; not for VarNet) | none (default: ${DEFAULT-VALUE}).")
     String type;
 
     @Option(names = "--accelerations", split = ",", paramLabel = "R", defaultValue = "4",

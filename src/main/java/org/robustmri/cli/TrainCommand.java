@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Model initialisation seed.") Long seed;
     @Option(names = "--data-seed", description = "Seed of data order, subsampling and training masks.") Long dataSeed;
     @Option(names = "--threads") Integer threads;
-    @Option(names = "--mask", description = "random | equispaced | equispaced-fraction") String maskType;
+    @Option(names = "--mask", description = "random | equispaced | equispaced-fraction | variable-density-2d (not for VarNet)") String maskType;
     @Option(names = "--accelerations", split = ",") List<Double> accelerations;
     @Option(names = "--center-fractions", split = ",") List<Double> centerFractions;
     @Option(names = "--catalog", description = "Catalog CSV (repeatable).") List<String> catalogs;

@@ -5,6 +5,7 @@ import org.robustmri.io.FastMriFile;
 import org.robustmri.io.IsmrmrdHeader;
 import org.robustmri.kspace.Sampling;
 import org.robustmri.mask.Mask1D;
+import org.robustmri.mask.Mask2D;
 import org.robustmri.mask.MaskFunction;
 
 /**
@@ -17,7 +18,8 @@ import org.robustmri.mask.MaskFunction;
  *       the same for every slice of a volume ({@link #forFile}).</li>
  *   <li>{@link #none}: fully sampled.</li>
  * </ul>
- * Files that carry their own {@code mask} dataset (already undersampled test files) always use it. Every sampling
+ * A 2-D mask function ({@link MaskFunction#isTwoDimensional()}) draws over the slice's rows x columns with the same
+ * seeding. Files that carry their own {@code mask} dataset (already undersampled test files) always use it. Every sampling
  * carries the header's acquisition window; whether it is applied is the model's transform's choice.
  */
 public final class MaskPolicy {
@@ -64,10 +66,14 @@ public final class MaskPolicy {
         if (kind != Kind.TRAINING || f.has(FastMriFile.MASK)) return forFile(f, function);
         int width = v.kspaceWidth();
         long seed = sampleSeed(epoch, sampleIndex);
+        String description = function.spec() + " training seed=" + Long.toUnsignedString(seed);
+        if (function.isTwoDimensional()) {
+            Mask2D m = function.mask2DForTraining(v.kspaceHeight(), width, seed);
+            return new Sampling(m.toFloats(), m.ny(), m.nz(), v.padLeft(), v.padRight(), description, -1);
+        }
         Mask1D m = function.maskForTraining(width, seed);
         if (m.width() != width) throw new DataException(f.path(), "mask width " + m.width() + " != k-space width " + width);
-        return Sampling.columns(m.toFloats(), v.padLeft(), v.padRight(),
-                function.spec() + " training seed=" + Long.toUnsignedString(seed), m.numLowFrequencies());
+        return Sampling.columns(m.toFloats(), v.padLeft(), v.padRight(), description, m.numLowFrequencies());
     }
 
     @Override
@@ -101,6 +107,10 @@ public final class MaskPolicy {
             return Sampling.columns(m, left, right, "file-mask", nlf instanceof Number n ? n.intValue() : -1);
         }
         if (maskFunction == null) return new Sampling(null, 1, width, left, right, "fully-sampled", width);
+        if (maskFunction.isTwoDimensional()) {
+            Mask2D m = maskFunction.mask2DForFile(f.kspace().height(), width, f.fileName());
+            return new Sampling(m.toFloats(), m.ny(), m.nz(), left, right, maskFunction.spec().toString(), -1);
+        }
         Mask1D mask = maskFunction.maskForFile(width, f.fileName());
         return Sampling.columns(mask.toFloats(), left, right, maskFunction.spec().toString(), mask.numLowFrequencies());
     }

@@ -37,13 +37,38 @@ public abstract class MaskFunction {
             case RandomMask.TYPE -> new RandomMask(accelerations, centerFractions);
             case EquispacedMask.TYPE -> new EquispacedMask(accelerations, centerFractions);
             case EquispacedFractionMask.TYPE -> new EquispacedFractionMask(accelerations, centerFractions);
+            case VariableDensityMask2D.TYPE -> new VariableDensityMask2D(accelerations, centerFractions);
             default -> throw new IllegalArgumentException("unknown mask type '" + type + "'; expected one of: "
-                    + RandomMask.TYPE + ", " + EquispacedMask.TYPE + ", " + EquispacedFractionMask.TYPE);
+                    + String.join(", ", TYPES));
         };
     }
 
+    /** The type names {@link #fromName} accepts. */
+    public static final List<String> TYPES = List.of(RandomMask.TYPE, EquispacedMask.TYPE, EquispacedFractionMask.TYPE,
+            VariableDensityMask2D.TYPE);
+
     /** The type name accepted by {@link #fromName}. */
     public abstract String typeName();
+
+    /** False for fastMRI's column masks ({@link #sample}); true for masks over a whole k-space plane ({@link #sample2D}). */
+    public boolean isTwoDimensional() {
+        return false;
+    }
+
+    /** Draws a 2-D mask of {@code height} rows by {@code width} columns; only 2-D mask functions have one. */
+    public Mask2D sample2D(int height, int width, NumpyRandomState rng) {
+        throw new UnsupportedOperationException(typeName() + " is a column mask: draw it with sample(width, rng)");
+    }
+
+    /** A 2-D test-time mask seeded from the file name, like {@link #maskForFile}. */
+    public final Mask2D mask2DForFile(int height, int width, String fileName) {
+        return sample2D(height, width, NumpyRandomState.seedFromName(fileName));
+    }
+
+    /** A 2-D training-time mask from an explicit per-sample 64-bit seed, like {@link #maskForTraining(int, long)}. */
+    public final Mask2D mask2DForTraining(int height, int width, long sampleSeed) {
+        return sample2D(height, width, NumpyRandomState.fromLongSeed(sampleSeed));
+    }
 
     public final List<Double> accelerations() {
         return accelerations;
@@ -66,6 +91,9 @@ public abstract class MaskFunction {
             throw new IllegalArgumentException("mask width must be positive, got " + width);
         }
         Objects.requireNonNull(rng, "rng");
+        if (isTwoDimensional()) {
+            throw new UnsupportedOperationException(typeName() + " is a 2-D mask: draw it with sample2D(height, width, rng)");
+        }
         int choice = (int) rng.randint(0, accelerations.size());
         double acceleration = accelerations.get(choice);
         double centerFraction = centerFractions.get(choice);

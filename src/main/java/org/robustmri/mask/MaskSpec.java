@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Value description of a 1-D mask function, suitable for configs, logs and result tables.
+ * Value description of a mask function (1-D column or 2-D), suitable for configs, logs and result tables.
  * Its string form is {@code mask[type=equispaced,acc=4|8,cf=0.08|0.04]} and {@link #parse}
  * reads it back.
  *
- * @param type             {@code random}, {@code equispaced} or {@code equispaced-fraction}
+ * @param type             one of {@link MaskFunction#TYPES}
  * @param accelerations    one entry per choice
  * @param centerFractions  one entry per choice, same length as {@code accelerations}
  */

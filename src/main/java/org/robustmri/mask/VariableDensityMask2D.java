@@ -5,7 +5,10 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Variable-density random mask over the two phase-encode axes (ky, kz) of a 3-D acquisition.
+ * Variable-density random mask over a 2-D k-space plane: the two phase-encode axes (ky, kz) of a 3-D acquisition,
+ * or, for the 2-D slices of fastMRI files, rows (readout) x columns (phase encode) as retrospective
+ * compressed-sensing studies use it (a 2-D Cartesian scan cannot skip readout samples; only reconstructions
+ * that take any mask, such as U-Net/ViT zero-filled inputs and the compressed-sensing baseline, accept it).
  * It has no fastMRI counterpart; this is its definition.
  *
  * <ol>
@@ -27,13 +30,13 @@ import java.util.random.RandomGenerator;
  * The realised acceleration fluctuates around the target by the binomial spread (about 1% for
  * 256 x 256 at 8x). Deterministic for a given {@link NumpyRandomState} seed.
  */
-public final class VariableDensityMask2D {
+public final class VariableDensityMask2D extends MaskFunction {
+    /** The type name in mask specs and on the command line. */
+    public static final String TYPE = "variable-density-2d";
 
     /** Polynomial order of the density; 2 is a common choice for 3-D Cartesian sampling. */
     public static final double DEFAULT_POWER = 2.0;
 
-    private final List<Double> accelerations;
-    private final List<Double> centerFractions;
     private final double power;
 
     public VariableDensityMask2D(List<Double> accelerations, List<Double> centerFractions) {
@@ -41,21 +44,31 @@ public final class VariableDensityMask2D {
     }
 
     public VariableDensityMask2D(List<Double> accelerations, List<Double> centerFractions, double power) {
-        MaskFunction.validate(accelerations, centerFractions);
+        super(accelerations, centerFractions);
         if (!(power > 0) || !Double.isFinite(power)) {
             throw new IllegalArgumentException("density power must be a finite number > 0, got " + power);
         }
-        this.accelerations = List.copyOf(accelerations);
-        this.centerFractions = List.copyOf(centerFractions);
         this.power = power;
     }
 
-    public List<Double> accelerations() {
-        return accelerations;
+    @Override
+    public String typeName() {
+        return TYPE;
     }
 
-    public List<Double> centerFractions() {
-        return centerFractions;
+    @Override
+    public boolean isTwoDimensional() {
+        return true;
+    }
+
+    @Override
+    public Mask2D sample2D(int height, int width, NumpyRandomState rng) {
+        return sample(height, width, rng);
+    }
+
+    @Override
+    protected boolean[] accelerationColumns(int width, double acceleration, int numLowFrequencies, NumpyRandomState rng) {
+        throw new UnsupportedOperationException(TYPE + " is a 2-D mask: it has no column draw");
     }
 
     public double power() {
@@ -66,9 +79,9 @@ public final class VariableDensityMask2D {
     public Mask2D sample(int ny, int nz, NumpyRandomState rng) {
         Objects.requireNonNull(rng, "rng");
         checkShape(ny, nz);
-        int choice = (int) rng.randint(0, accelerations.size());
-        double acceleration = accelerations.get(choice);
-        double centerFraction = centerFractions.get(choice);
+        int choice = (int) rng.randint(0, accelerations().size());
+        double acceleration = accelerations().get(choice);
+        double centerFraction = centerFractions().get(choice);
         double[] p = samplingProbabilities(ny, nz, acceleration, centerFraction);
         double[] u = rng.uniform(ny * nz);
         boolean[] samples = new boolean[ny * nz];
@@ -183,7 +196,7 @@ public final class VariableDensityMask2D {
 
     @Override
     public String toString() {
-        return "VariableDensityMask2D[acc=" + accelerations + ",cf=" + centerFractions + ",power="
+        return "VariableDensityMask2D[acc=" + accelerations() + ",cf=" + centerFractions() + ",power="
                 + MaskSpec.formatNumber(power) + "]";
     }
 }

@@ -87,4 +87,19 @@ class VariableDensityMask2DTest {
         assertThatThrownBy(() -> mask.sample(0, 10, new NumpyRandomState(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shape");
     }
+
+    @Test
+    void isAMaskFunctionByNameThatOnlyDrawsIn2D() {
+        MaskFunction f = MaskFunction.fromName("variable-density-2d", List.of(4.0), List.of(0.08));
+        assertThat(f.isTwoDimensional()).isTrue();
+        assertThat(f.spec().toString()).isEqualTo("mask[type=variable-density-2d,acc=4,cf=0.08]");
+        assertThat(MaskSpec.parse(f.spec().toString()).create().isTwoDimensional()).isTrue();
+        assertThat(f.mask2DForFile(64, 48, "file1.h5"))
+                .isEqualTo(new VariableDensityMask2D(List.of(4.0), List.of(0.08)).sample(64, 48, NumpyRandomState.seedFromName("file1.h5")));
+        assertThat(f.mask2DForTraining(64, 48, 7)).isEqualTo(f.mask2DForTraining(64, 48, 7)).isNotEqualTo(f.mask2DForTraining(64, 48, 8));
+        assertThatThrownBy(() -> f.sample(48, new NumpyRandomState(0))).hasMessageContaining("is a 2-D mask");
+        MaskFunction columns = MaskFunction.fromName("equispaced", List.of(4.0), List.of(0.08));
+        assertThat(columns.isTwoDimensional()).isFalse();
+        assertThatThrownBy(() -> columns.sample2D(4, 48, new NumpyRandomState(0))).hasMessageContaining("is a column mask");
+    }
 }

@@ -48,7 +48,7 @@ final class EvaluateCommand implements Callable<Integer> {
             "pathology_testset.csv) on the test volumes: results.csv rows with metric ssim_box, the box, size class and label in metric_spec."})
     Path pathology;
 
-    @Option(names = "--mask", description = "Test mask type (default: the run's).") String maskType;
+    @Option(names = "--mask", description = "Test mask type (default: the run's); variable-density-2d for image-domain models.") String maskType;
     @Option(names = "--accelerations", split = ",") List<Double> accelerations;
     @Option(names = "--center-fractions", split = ",") List<Double> centerFractions;
 
@@ -75,6 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
         MaskFunction mask = MaskFunction.fromName(maskType != null ? maskType : ts.mask().type(),
                 accelerations != null ? accelerations : ts.mask().accelerations(),
                 centerFractions != null ? centerFractions : ts.mask().centerFractions());
+        org.robustmri.model.ModelRegistry.checkMask(org.robustmri.train.TrainRun.modelSpec(ts), mask);
         List<RunEvaluation.TestSet> sets = RunEvaluation.testSets(ts, named, catalogs, dataRoot);
         org.robustmri.data.PathologyBoxes boxes = pathology == null ? null : org.robustmri.data.PathologyBoxes.read(pathology);
         int nCkpt = RunEvaluation.checkpoints(new RunDirectory(runDir), which).size();

@@ -35,7 +35,7 @@ final class MetricsCommand implements Callable<Integer> {
 
     @Option(names = "--boxes", paramLabel = "ANNOTATIONS.csv", description = {"Score pathology boxes instead of whole volumes: fastMRI+ annotations",
             "(file,slice,study_level,x,y,width,height,label) or the paper's pathology_testset.csv; box SSIM as the paper",
-            "(flip, crop, nearest upscaling to the 7x7 window, the volume's data range); small boxes <= 1 % of the image."})
+            "(flip, crop, nearest upscaling to the 7x7 window, the volume's data range); small boxes <= 1 %% of the image."})
     Path boxes;
 
     @Spec

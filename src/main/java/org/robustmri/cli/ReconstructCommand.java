@@ -21,11 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(mixinStandardHelpOptions = true, name = "reconstruct", description = {"Reconstructs files with a trained model: test-time masks seeded from each file name (or the file's own 'mask'),",
+@Command(mixinStandardHelpOptions = true, name = "reconstruct", description = {"Reconstructs files with a trained model, or with a model without weights (the compressed-sensing",
+        "baselines cs-tv, cs-l2, cs:reg=..,lambda=..,iterations=..): test-time masks seeded from each file name (or the file's own 'mask'),",
         "one forward pass per slice; writes fastMRI 'reconstruction' files and a provenance.json."})
 final class ReconstructCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "A checkpoint (.safetensors) written by train, or PyTorch weights with --arch.")
-    Path checkpoint;
+    @Option(names = "--model", required = true, paramLabel = "CKPT|NAME", description = {"A checkpoint (.safetensors) written by train, PyTorch weights with --arch,",
+            "or a model without weights: cs-tv, cs-l2 or cs:key=value,... (see `models`)."})
+    String modelArg;
 
     @Option(names = "--arch", paramLabel = "NAME", description = {"Architecture of the weights: needed for weights without robustmri metadata (e.g. saved from PyTorch),", "checked against the metadata otherwise. A registered name (unet-small, varnet-small) or NAME:key=value,..."})
     String arch;
@@ -44,10 +46,19 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(checkpoint)) throw new DataException(checkpoint, "no such checkpoint");
-        ModelSpec fallback = arch == null ? null : ModelRegistry.parse(arch);
-        ReconstructionModel model = Weights.loadModel(checkpoint, fallback);
+        Path checkpoint = Path.of(modelArg);
+        ReconstructionModel model;
+        if (Files.isRegularFile(checkpoint)) {
+            ModelSpec fallback = arch == null ? null : ModelRegistry.parse(arch);
+            model = Weights.loadModel(checkpoint, fallback);
+        } else {
+            ModelSpec weightless = weightless(modelArg);
+            if (weightless == null) throw new DataException(checkpoint, "no such checkpoint");
+            if (arch != null) throw new Main.UsageException("--arch is for checkpoints; " + modelArg + " has no weights");
+            model = ModelRegistry.create(weightless, 0);
+        }
         MaskFunction mf = mask.create();
+        ModelRegistry.checkMask(model.spec(), mf);
         List<Path> inputs = Files.isDirectory(input) ? ZerofillCommand.listH5(input) : List.of(input);
         if (!Files.isDirectory(input) && !Files.isRegularFile(input)) throw new DataException(input, "no such file or directory");
         if (inputs.isEmpty()) throw new DataException(input, "no .h5 files");
@@ -61,12 +72,24 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         new Provenance("reconstruct")
                 .put("model", model.spec().toString())
-                .put("checkpoint", checkpoint.getFileName().toString())
+                .put("checkpoint", Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)")
                 .put("mask", mf == null ? "none" : mf.spec().toString())
                 .inputs(inputs)
                 .put("outputs", written)
                 .write(out.resolve("provenance.json"));
         spec.commandLine().getOut().println("wrote " + written.size() + " reconstruction file(s) to " + out);
         return 0;
+    }
+
+    /** The spec named by {@code text} when it is a model without weights, else null (then it must be a file). */
+    private static ModelSpec weightless(String text) {
+        if (text.endsWith(".safetensors") || text.contains("/")) return null;
+        ModelSpec s;
+        try {
+            s = ModelRegistry.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return ModelRegistry.parameterCount(s) == 0 ? s : null;
     }
 }

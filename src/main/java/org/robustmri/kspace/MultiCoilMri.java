@@ -80,6 +80,11 @@ public final class MultiCoilMri {
         return width;
     }
 
+    /** True when made for a batch ({@link #ofBatch}): one mask per batch element, else one mask broadcast. */
+    public boolean batched() {
+        return batch != 0;
+    }
+
     /** The effective mask weights (row-major, per batch element when made for a batch); null when fully sampled. */
     public float[] weights() {
         return weights == null ? null : weights.clone();

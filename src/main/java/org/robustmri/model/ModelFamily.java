@@ -104,6 +104,11 @@ public abstract class ModelFamily {
 
     public abstract long parameterCount(ModelSpec spec);
 
+    /** True when the family only takes column masks (1-D); 2-D masks are refused before training or reconstruction. */
+    public boolean columnMasksOnly() {
+        return false;
+    }
+
     /**
      * What this family's models consume, per slice: the same transform as {@link ReconstructionModel#transform}, here
      * so datasets can be planned before a model is built.

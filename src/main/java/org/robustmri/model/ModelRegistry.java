@@ -22,6 +22,7 @@ public final class ModelRegistry {
         family(NormalizedUNet.FAMILY);
         family(VarNet.FAMILY);
         family(VisionTransformer.FAMILY);
+        family(CompressedSensing.FAMILY);
         register("unet-xsmall", "unet", Map.of("chans", 10, "pools", 4), 757_501);
         register("unet-small", "unet", Map.of("chans", 32, "pools", 4), 7_756_097);
         register("unet-large", "unet", Map.of("chans", 128, "pools", 4), 124_093_697);
@@ -29,6 +30,8 @@ public final class ModelRegistry {
         register("varnet-large", "varnet", Map.of("cascades", 12, "chans", 18, "sens_chans", 8), 29_936_966);
         register("vit-small", "vit", Map.of("embed_dim", 44, "heads", 9, "depth", 4), 8_029_000);
         register("vit-large", "vit", Map.of("embed_dim", 64, "heads", 16, "depth", 10), 127_188_068);
+        register("cs-tv", "cs", Map.of("reg", "tv"), 0);
+        register("cs-l2", "cs", Map.of("reg", "l2", "lambda", 0.001, "iterations", 30), 0);
     }
 
     private ModelRegistry() {
@@ -45,6 +48,27 @@ public final class ModelRegistry {
             throw new IllegalStateException(name + " has " + n + " parameters, the reference " + referenceParameters);
         }
         ENTRIES.put(name, new Entry(spec, n));
+    }
+
+    /**
+     * Refuses, before any data is read, a model that cannot be trained with {@code mask}: one without weights (the
+     * compressed-sensing baselines are solved per slice; reconstruct or evaluate them directly), or a 2-D mask for a
+     * family that needs column masks.
+     */
+    public static void checkTrainable(ModelSpec spec, org.robustmri.mask.MaskFunction mask) {
+        if (parameterCount(spec) == 0) {
+            throw new IllegalArgumentException(spec.name() + " has no weights to train: it reconstructs each slice by itself"
+                    + " (use it with reconstruct, or as a study baseline)");
+        }
+        checkMask(spec, mask);
+    }
+
+    /** Refuses a 2-D mask for a family that finds its centre band from a column mask (VarNet). */
+    public static void checkMask(ModelSpec spec, org.robustmri.mask.MaskFunction mask) {
+        if (mask != null && mask.isTwoDimensional() && family(spec.family()).columnMasksOnly()) {
+            throw new IllegalArgumentException(spec.name() + " needs a column mask (it finds its centre band from the columns);"
+                    + " " + mask.typeName() + " is a 2-D mask");
+        }
     }
 
     /** The family named {@code name}; unknown names are an error listing the known ones. */

@@ -10,13 +10,11 @@ import org.robustmri.data.Sample;
 import org.robustmri.data.SampleTransform;
 import org.robustmri.kspace.Fft;
 import org.robustmri.kspace.MultiCoilMri;
-import org.robustmri.kspace.Sampling;
 import org.robustmri.kspace.Transforms;
 import org.robustmri.tensor.Scopes;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -64,6 +62,11 @@ public final class VarNet implements ReconstructionModel {
         @Override
         public ReconstructionModel create(ModelSpec s, long seed) {
             return new VarNet(s, seed);
+        }
+
+        @Override
+        public boolean columnMasksOnly() {
+            return true;
         }
 
         @Override
@@ -116,30 +119,13 @@ public final class VarNet implements ReconstructionModel {
 
     @Override
     public KspaceInput collate(List<? extends Sample> batch) {
-        if (batch.isEmpty()) throw new IllegalArgumentException("empty batch");
-        KspaceSample first = asKspace(batch.get(0));
-        int c = first.coils(), h = first.height(), w = first.width();
-        long plane = 2L * c * h * w;
-        float[] all = new float[Math.toIntExact(batch.size() * plane)];
-        List<Sampling> samplings = new ArrayList<>();
-        int[] numLow = new int[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            KspaceSample s = asKspace(batch.get(i));
-            if (s.coils() != c || s.height() != h || s.width() != w || s.targetHeight() != first.targetHeight()
-                    || s.targetWidth() != first.targetWidth()) {
-                throw new IllegalArgumentException("a VarNet batch needs one k-space shape and coil count: " + c + "x" + h + "x" + w
-                        + " and " + s.coils() + "x" + s.height() + "x" + s.width() + " (" + s.fileName() + ")");
-            }
-            if (!s.sampling().isColumns()) {
+        for (Sample s : batch) {
+            if (s instanceof KspaceSample k && !k.sampling().isColumns()) {
                 throw new IllegalArgumentException("VarNet finds its centre band from a column mask; " + s.fileName()
                         + " has a 2-D mask");
             }
-            System.arraycopy(s.maskedKspace(), 0, all, Math.toIntExact(i * plane), Math.toIntExact(plane));
-            samplings.add(s.sampling());
-            numLow[i] = s.sampling().numLowFrequencies();
         }
-        Tensor k = Tensors.complexFromInterleaved(all, batch.size(), c, h, w);
-        return new KspaceInput(k, MultiCoilMri.ofBatch(samplings), numLow, first.targetHeight(), first.targetWidth());
+        return KspaceInput.collate(batch, spec.name());
     }
 
     @Override
@@ -254,8 +240,4 @@ public final class VarNet implements ReconstructionModel {
         return torch.view_as_complex(r.reshape(n, 2, 1, h, w).permute(0, 2, 3, 4, 1).contiguous());
     }
 
-    private KspaceSample asKspace(Sample s) {
-        if (s instanceof KspaceSample k) return k;
-        throw new IllegalArgumentException(spec.name() + " takes masked k-space samples, got " + s.getClass().getSimpleName());
-    }
 }

@@ -65,6 +65,7 @@ public final class TrainRun {
         Loss.parse(s.loss());
         ModelSpec modelSpec = modelSpec(s);
         MaskFunction mask = MaskFunction.fromName(s.mask().type(), s.mask().accelerations(), s.mask().centerFractions());
+        ModelRegistry.checkTrainable(modelSpec, mask);
         Catalog catalog = catalog(s.catalogs());
         Split split = split(s, catalog);
         Mixture mixture = split.mixture();

@@ -20,7 +20,7 @@ class UNetTest {
         }
         assertThat(ModelRegistry.spec("unet-small").intParam("chans")).isEqualTo(32);
         assertThat(ModelRegistry.entries()).extracting(ModelRegistry.Entry::parameterCount)
-                .containsExactly(757_501L, 7_756_097L, 124_093_697L, 9_212_090L, 29_936_966L, 8_029_000L, 127_188_068L);
+                .containsExactly(757_501L, 7_756_097L, 124_093_697L, 9_212_090L, 29_936_966L, 8_029_000L, 127_188_068L, 0L, 0L);
         ModelSpec custom = ModelRegistry.parse("unet:chans=6,pools=3");
         assertThat(ModelRegistry.create(custom, 0).parameters().count()).isEqualTo(ModelRegistry.parameterCount(custom));
     }

@@ -114,7 +114,9 @@ public final class Experiment {
             if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
         }
         for (ExperimentConfig.ModelEntry m : c.models()) {
-            m.spec();
+            if (ModelRegistry.parameterCount(m.spec()) == 0) {
+                throw new IllegalArgumentException("model " + m.model() + " has no weights to train: list it under baselines");
+            }
             if (m.trainingSets() != null) {
                 if (m.trainingSets().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": training_sets is empty");
                 for (String n : m.trainingSets()) {
@@ -124,6 +126,13 @@ public final class Experiment {
                 }
             }
             if (m.modelSeeds() != null && m.modelSeeds().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": model_seeds is empty");
+        }
+        Set<String> baselineNames = new LinkedHashSet<>(List.of(Report.ZERO_FILLED));
+        for (org.robustmri.model.ModelSpec b : c.baselineSpecs()) {
+            if (ModelRegistry.parameterCount(b) != 0) {
+                throw new IllegalArgumentException("baseline " + b.name() + " has weights to train: list it under models");
+            }
+            if (!baselineNames.add(b.name())) throw new IllegalArgumentException("baseline " + b.name() + " is listed twice");
         }
         if (c.simulate() != null) {
             ExperimentConfig.Simulate sim = c.simulate();
@@ -318,7 +327,11 @@ public final class Experiment {
         if (cfg.pathologyBoxes() != null && !simulated()) pathologyBoxes();
         boolean ready = !simulated() || Files.exists(dataDir().resolve(".complete"));
         List<RunPlan> runs = runs();
-        for (RunPlan r : runs) r.spec().validate(); // ranges, model, mask, loss: the same checks a run makes
+        for (RunPlan r : runs) {
+            r.spec().validate(); // ranges, model, mask, loss: the same checks a run makes
+            TrainSpec.Mask m = r.spec().mask();
+            ModelRegistry.checkTrainable(TrainRun.modelSpec(r.spec()), MaskFunction.fromName(m.type(), m.accelerations(), m.centerFractions()));
+        }
         Map<String, Long> perEpoch = new LinkedHashMap<>();
         Map<String, Integer> testVolumes = new LinkedHashMap<>();
         long steps = 0, evalSlices = 0;
@@ -509,13 +522,17 @@ public final class Experiment {
         for (String t : cfg.testSets()) tests.put(t, filters(t));
         int parallel = parallelRuns(runs);
         List<RunInfo> infos = parallel <= 1 ? sequential(runs, test, tests, l) : concurrent(runs, test, tests, l, parallel);
-        Path baseline = evaluateZeroFilled(runs.get(0).spec(), test, tests, l);
+        List<Path> baselines = new ArrayList<>();
+        baselines.add(evaluateBaseline(Report.ZERO_FILLED, new ZeroFilled(), runs.get(0).spec(), test, tests, l));
+        for (org.robustmri.model.ModelSpec b : cfg.baselineSpecs()) {
+            baselines.add(evaluateBaseline(b.name(), ModelRegistry.create(b, 0), runs.get(0).spec(), test, tests, l));
+        }
         try {
             Files.deleteIfExists(manifest()); // the merged outputs are rewritten below; only a new record vouches for them
         } catch (IOException e) {
             throw new DataException(manifest(), "cannot delete: " + e.getMessage(), e);
         }
-        mergeResults(runs, baseline);
+        mergeResults(runs, baselines);
         RunInfo.write(out.resolve("runs.csv"), infos);
         relations(test, tests).write(out.resolve("relations.csv"));
         boolean withSimilarity = cfg.analyses() == null || cfg.analyses().contains("similarity");
@@ -759,8 +776,10 @@ public final class Experiment {
         }
     }
 
-    private Path evaluateZeroFilled(TrainSpec spec, Catalog test, Map<String, JsonNode> tests, Listener l) {
-        Path dir = out.resolve("runs").resolve(Report.ZERO_FILLED).resolve("eval");
+    /** A model without weights (zero-filling, the CS baselines) on every test set, under runs/NAME/eval, with a manifest. */
+    private Path evaluateBaseline(String name, ReconstructionModel model, TrainSpec spec, Catalog test, Map<String, JsonNode> tests,
+                                  Listener l) {
+        Path dir = out.resolve("runs").resolve(name).resolve("eval");
         Path results = dir.resolve("results.csv");
         if (RunEvaluation.complete(dir)) return results;
         MaskFunction mask = MaskFunction.fromName(spec.mask().type(), spec.mask().accelerations(), spec.mask().centerFractions());
@@ -775,28 +794,27 @@ public final class Experiment {
             }
             vols.put(t.getKey(), v);
         }
-        l.phase("evaluate zero-filled baseline", slices, "slices");
+        l.phase("evaluate baseline " + name, slices, "slices");
         try (Evaluator ev = new Evaluator(results, normalizeOutput())) {
-            Evaluator.ModelKey key = new Evaluator.ModelKey(Report.ZERO_FILLED, Report.ZERO_FILLED, "none", 0);
-            ReconstructionModel zf = new ZeroFilled();
+            Evaluator.ModelKey key = new Evaluator.ModelKey(name, name, "none", 0);
             for (Map.Entry<String, List<Evaluator.TestVolume>> e : vols.entrySet()) {
-                ev.evaluate(key, zf, e.getKey(), e.getValue(), mask, s -> l.step(""));
+                ev.evaluate(key, model, e.getKey(), e.getValue(), mask, s -> l.step(""));
             }
             ev.finish();
         }
-        org.robustmri.io.Manifest.of(dir, List.of(results), Map.of("run", Report.ZERO_FILLED)).write(RunEvaluation.manifest(dir));
+        org.robustmri.io.Manifest.of(dir, List.of(results), Map.of("run", name, "model", model.spec().toString())).write(RunEvaluation.manifest(dir));
         l.endPhase();
         return results;
     }
 
-    private void mergeResults(List<RunPlan> runs, Path baseline) {
+    private void mergeResults(List<RunPlan> runs, List<Path> baselines) {
         AtomicFiles.write(out.resolve("results.csv"), tmp -> {
             try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write(Evaluator.HEADER);
                 w.newLine();
                 List<Path> files = new ArrayList<>();
                 for (RunPlan r : runs) files.add(out.resolve("runs").resolve(r.run()).resolve("eval").resolve("results.csv"));
-                files.add(baseline);
+                files.addAll(baselines);
                 for (Path f : files) {
                     List<String> lines = Files.readAllLines(f);
                     for (String line : lines.subList(1, lines.size())) {

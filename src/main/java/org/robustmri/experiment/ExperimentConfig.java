@@ -46,7 +46,15 @@ public record ExperimentConfig(
         Integer parallel,
         String similarityEmbedding,
         Integer similarityMaxSlices,
-        String pathologyBoxes) {
+        String pathologyBoxes,
+        List<String> baselines) {
+
+    /** The baselines without weights evaluated next to zero-filling ({@code baselines: [cs-tv, ...]}), as specs. */
+    public List<ModelSpec> baselineSpecs() {
+        List<ModelSpec> out = new java.util.ArrayList<>();
+        if (baselines != null) for (String b : baselines) out.add(ModelRegistry.parse(b));
+        return out;
+    }
 
     /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

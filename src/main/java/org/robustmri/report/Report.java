@@ -46,6 +46,8 @@ public final class Report {
         Path rel = experimentDir.resolve("relations.csv");
         Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
         List<Table> tables = new ArrayList<>(List.of(a.claims(), a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a)));
+        Table others = otherBaselines(table, runs);
+        if (others != null) tables.add(others);
         Path simCsv = experimentDir.resolve("similarity.csv");
         Similarities sims = Files.isRegularFile(simCsv) ? Similarities.read(simCsv) : null;
         Table simPoints = sims == null ? null : sims.points(a);
@@ -81,6 +83,7 @@ public final class Report {
             if (bytes != null) AtomicFiles.write(figures.resolve(name + ".png"), tmp -> Files.write(tmp, bytes));
         });
         List<String> findings = findings(a, table);
+        if (others != null) findings.addAll(otherBaselineFindings(others));
         if (sims != null) findings.addAll(similarityFindings(a, simCorr, sims));
         if (pathDiff != null) findings.addAll(pathologyFindings(pathDiff));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", findings) + "\n");
@@ -114,6 +117,54 @@ public final class Report {
             }
         }
         return t;
+    }
+
+    /**
+     * Baselines without weights other than zero-filling (the study's {@code baselines:}, e.g. cs-tv): SSIM per test set
+     * next to zero-filled; null when the study has none. Rows of runs without run info are baselines.
+     */
+    static Table otherBaselines(ResultTable table, List<RunInfo> runs) {
+        java.util.Set<String> trained = new java.util.HashSet<>();
+        for (RunInfo r : runs) trained.add(r.run());
+        Map<String, Map<String, double[]>> sums = new LinkedHashMap<>(); // baseline -> test set -> {sum, slices}
+        for (ResultTable.VolumeSsim v : table.rows()) {
+            if (trained.contains(v.run())) continue;
+            double[] s = sums.computeIfAbsent(v.run(), k -> new LinkedHashMap<>()).computeIfAbsent(v.testSet(), k -> new double[2]);
+            s[0] += v.sum();
+            s[1] += v.slices();
+        }
+        Map<String, double[]> zf = sums.getOrDefault(ZERO_FILLED, Map.of());
+        if (sums.keySet().stream().allMatch(ZERO_FILLED::equals)) return null;
+        Table t = new Table("baselines", "Baselines without weights vs zero-filled input",
+                List.of("baseline", "test_set", "ssim", "zero_filled_ssim", "gain", "slices"));
+        for (Map.Entry<String, Map<String, double[]>> b : sums.entrySet()) {
+            if (b.getKey().equals(ZERO_FILLED)) continue;
+            for (Map.Entry<String, double[]> e : b.getValue().entrySet()) {
+                double m = e.getValue()[0] / e.getValue()[1];
+                double[] z = zf.get(e.getKey());
+                double zm = z == null ? Double.NaN : z[0] / z[1];
+                t.add(b.getKey(), e.getKey(), m, zm, m - zm, (long) e.getValue()[1]);
+            }
+        }
+        return t;
+    }
+
+    static List<String> otherBaselineFindings(Table t) {
+        Map<String, double[]> per = new LinkedHashMap<>(); // baseline -> {sum ssim, sum zf, n, min gain}
+        for (List<String> r : t.rows()) {
+            double[] p = per.computeIfAbsent(r.get(0), k -> new double[]{0, 0, 0, Double.MAX_VALUE});
+            if (r.get(4).isEmpty()) continue;
+            p[0] += Double.parseDouble(r.get(2));
+            p[1] += Double.parseDouble(r.get(3));
+            p[2]++;
+            p[3] = Math.min(p[3], Double.parseDouble(r.get(4)));
+        }
+        List<String> out = new ArrayList<>();
+        per.forEach((name, p) -> {
+            if (p[2] > 0) out.add(String.format(Locale.ROOT, "%s: mean SSIM %.4f over %d test sets against zero-filled %.4f (smallest gain %+.4f).",
+                    name, p[0] / p[2], (int) p[2], p[1] / p[2], p[3]));
+        });
+        return out;
     }
 
     static List<String> findings(Analyses a, ResultTable table) {

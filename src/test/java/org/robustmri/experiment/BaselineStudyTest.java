@@ -1,0 +1,77 @@
+package org.robustmri.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A study's baselines without weights: evaluated like zero-filling on every test set, merged, tabled and refused where wrong. */
+class BaselineStudyTest {
+    @TempDir
+    Path tmp;
+
+    static final String CONFIG = """
+            name: baselines
+            simulate:
+              distributions: [brain-t2-3T-16ch, knee-pd-3T-15ch]
+              train_volumes: 1
+              validation_volumes: 0
+              test_volumes: 1
+              slices: 2
+              matrix: 48
+              seed: 2
+            training_sets:
+              - {name: t2, components: [brain-t2-3T-16ch]}
+            test_sets: [brain-t2-3T-16ch, knee-pd-3T-15ch]
+            models:
+              - %s
+            %s
+            recipe: {lr: 0.003, epochs: 1, threads: 1, mask: {type: %s, accelerations: [4], center_fractions: [0.08]}}
+            """;
+
+    private Experiment experiment(String model, String baselines, String mask) throws Exception {
+        Path config = tmp.resolve("c.yaml");
+        Files.writeString(config, CONFIG.formatted(model, baselines, mask));
+        return new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("study"), null);
+    }
+
+    @Test
+    void csBaselineIsEvaluatedMergedAndReported() throws Exception {
+        experiment("{model: unet, chans: 4, pools: 2}", "baselines: [\"cs:reg=tv,iterations=60\"]", "equispaced")
+                .run(new Experiment.Listener() {
+                });
+        Path out = tmp.resolve("study");
+        String name = "cs-tv-l0.001-i60";
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        // 2 test sets x 4 metric rows for the baseline, like zero-filled
+        assertThat(rows.stream().filter(r -> r.startsWith(name + ",")).count()).isEqualTo(2 * 4);
+        assertThat(out.resolve("runs").resolve(name).resolve("eval").resolve("results.csv")).exists();
+        List<String> table = Files.readAllLines(out.resolve("analyses").resolve("baselines.csv"));
+        assertThat(table).hasSize(3);
+        for (String r : table.subList(1, 3)) {
+            String[] f = r.split(",");
+            assertThat(f[0]).isEqualTo(name);
+            // TV beats zero-filling on simulated anatomy at 4x
+            assertThat(Double.parseDouble(f[4])).as(r).isPositive();
+        }
+        assertThat(Files.readString(out.resolve("summary.txt"))).contains(name + ": mean SSIM");
+    }
+
+    @Test
+    void wrongPlacesAreRefusedBeforeTraining() throws Exception {
+        assertThatThrownBy(() -> experiment("{model: cs-tv}", "", "equispaced"))
+                .hasMessageContaining("cs-tv has no weights to train: list it under baselines");
+        assertThatThrownBy(() -> experiment("{model: unet, chans: 4, pools: 2}", "baselines: [unet-small]", "equispaced"))
+                .hasMessageContaining("baseline unet-small has weights to train");
+        assertThatThrownBy(() -> experiment("{model: varnet, cascades: 1, chans: 2, sens_chans: 2, pools: 2, sens_pools: 2}", "",
+                "variable-density-2d").plan(false))
+                .hasMessageContaining("needs a column mask");
+        // an image-domain model trains and is evaluated with a 2-D mask
+        experiment("{model: unet, chans: 4, pools: 2}", "", "variable-density-2d").plan(false);
+    }
+}

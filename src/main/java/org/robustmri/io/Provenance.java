@@ -27,6 +27,8 @@ public final class Provenance {
         fields.put("java", System.getProperty("java.version"));
         fields.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         fields.put("libtorch", "bytedeco pytorch 2.10.0-1.5.13");
+        String conv = org.robustmri.tensor.Torch.convolutions();
+        if (conv != null) fields.put("convolutions", conv);
     }
 
     public Provenance put(String key, Object value) {

@@ -51,8 +51,25 @@ public final class Torch {
                 Loader.load(org.bytedeco.openblas.global.openblas_full.class);
                 org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(1);
             }
+            String bad = ConvolutionCheck.failure();
+            if (bad != null) {
+                torch.globalContext().setUserEnabledMkldnn(false);
+                String again = ConvolutionCheck.failure();
+                convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU"
+                        + (again == null ? "" : "; still " + again) + ")";
+                org.slf4j.LoggerFactory.getLogger(Torch.class).debug("libtorch's oneDNN convolutions failed a float64 check on this CPU ({});"
+                        + " using ATen's own convolutions", bad);
+                if (again != null) throw new IllegalStateException("libtorch's convolutions are wrong on this CPU: " + again);
+            }
             loaded = true;
         }
+    }
+
+    private static volatile String convolutions = "oneDNN";
+
+    /** Which convolutions libtorch runs here, and why (recorded in provenance). */
+    public static String convolutions() {
+        return loaded ? convolutions : null;
     }
 
     /**

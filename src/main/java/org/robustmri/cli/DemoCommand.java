@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.OutputDirectory;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Delete a previous demo directory first instead of continuing it.")
     boolean fresh;
 
+    @Option(names = "--data-root", paramLabel = "DIR", description = "Where the files named by the study's catalogs are, when not inside the study.")
+    Path dataRoot;
+
+    @Option(names = "--accept-changed-data", description = "Continue although inputs changed since the study recorded them (the record is renewed).")
+    boolean acceptChangedData;
+
     @Spec
     CommandSpec spec;
 
@@ -34,8 +41,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String resource = quick ? "demo-quick.yaml" : "demo.yaml";
         Path dir = out != null ? out : Path.of("experiments", quick ? "demo-quick" : "demo");
-        if (fresh && Files.exists(dir)) deleteTree(dir);
-        Files.createDirectories(dir);
+        if (fresh && OutputDirectory.holds(dir, OutputDirectory.Kind.STUDY)) deleteTree(dir);
+        OutputDirectory.claim(dir, OutputDirectory.Kind.STUDY);
         Path cfgFile = dir.resolve("demo-config.yaml");
         byte[] config;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/org/robustmri/experiment/" + resource)) {
@@ -44,7 +51,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         AtomicFiles.write(cfgFile, tmp -> Files.write(tmp, config));
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
-        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, null, false, true, false, false, null, spec.commandLine().getOut());
+        return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, dataRoot, false, true, false, false, null,
+                acceptChangedData, spec.commandLine().getOut());
     }
 
     static void deleteTree(Path dir) {

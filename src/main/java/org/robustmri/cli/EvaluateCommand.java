@@ -57,9 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path cfg = runDir.resolve("config.yaml");
-        if (!Files.isRegularFile(cfg)) throw new DataException(cfg, "no such file: not a run directory");
-        TrainSpec ts = TrainSpec.read(cfg);
+        TrainSpec ts = TrainSpec.readRun(runDir);
         RunEvaluation.Which which = switch (checkpoints) {
             case "all" -> RunEvaluation.Which.ALL;
             case "last" -> RunEvaluation.Which.LAST;

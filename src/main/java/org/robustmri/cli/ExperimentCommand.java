@@ -43,6 +43,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--data-root", paramLabel = "DIR", description = "Where the files named by the catalogs are (for real data).")
     Path dataRoot;
 
+    @Option(names = "--accept-changed-data", description = {"With --resume: go on although the data, catalogs or other inputs changed since the",
+            "study recorded them (the record is renewed and the change noted); without it such a resume stops naming the file."})
+    boolean acceptChangedData;
+
     @Option(names = "--no-probe", description = "With --dry-run: skip the timing probe (no time estimate).")
     boolean noProbe;
 
@@ -56,12 +60,12 @@ final class ExperimentCommand implements Callable<Integer> {
         Path base = config.toAbsolutePath().getParent();
         if (extend && !resume) throw new Main.UsageException("--extend continues an existing study: add --resume");
         if (parallel != null && parallel < 1) throw new Main.UsageException("--parallel must be at least 1, got " + parallel);
-        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, extend, !noProbe, parallel, spec.commandLine().getOut());
+        return runExperiment(cfg, base, dir, dataRoot, dryRun, resume, extend, !noProbe, parallel, acceptChangedData, spec.commandLine().getOut());
     }
 
     static int runExperiment(ExperimentConfig cfg, Path base, Path dir, Path dataRoot, boolean dryRun, boolean resume, boolean extend,
-                             boolean probe, Integer parallel, PrintWriter out) {
-        Experiment exp = new Experiment(cfg, base, dir, dataRoot).allowExtension(extend);
+                             boolean probe, Integer parallel, boolean acceptChangedData, PrintWriter out) {
+        Experiment exp = new Experiment(cfg, base, dir, dataRoot).allowExtension(extend).acceptChangedData(acceptChangedData);
         if (parallel != null) exp.parallel(parallel);
         if (dryRun) {
             Experiment.Plan p = exp.plan(probe);

@@ -5,6 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The {@code robustmri} command line: each subcommand parses, calls the library and prints. */
 @Command(name = "robustmri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -16,41 +18,81 @@ public final class Main {
     public static final int EXIT_DATA = 1;
     public static final int EXIT_USAGE = 2;
 
+    /** Set by {@code --debug} (anywhere on the command line) or {@code ROBUSTMRI_DEBUG=1}: errors print their stack trace. */
+    private static volatile boolean debug;
+    private static volatile boolean finished;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        Runtime.getRuntime().addShutdownHook(new Thread(Main::onSignal, "robustmri-interrupted"));
+        int code = run(args);
+        finished = true;
+        System.exit(code);
     }
 
     /** Runs the CLI and returns the exit code (0 ok, 1 data error, 2 usage error). */
     public static int run(String... args) {
-        CommandLine cli = commandLine();
-        return cli.execute(args);
+        List<String> rest = new ArrayList<>();
+        boolean d = "1".equals(System.getenv("ROBUSTMRI_DEBUG"));
+        for (String a : args) {
+            if (a.equals("--debug")) d = true;
+            else rest.add(a);
+        }
+        debug = d;
+        return commandLine().execute(rest.toArray(String[]::new));
+    }
+
+    /**
+     * A JVM that ends before {@link #main} returned was stopped by a signal (SIGINT, SIGTERM, SIGHUP): every result is
+     * written atomically, so say what is left and how to go on.
+     */
+    private static void onSignal() {
+        if (finished) return;
+        System.err.println();
+        System.err.println("interrupted; finished work is kept, re-run the same command to resume");
+        System.err.flush();
     }
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof UsageException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return EXIT_USAGE;
-            }
-            if (ex instanceof DataException || ex instanceof UncheckedIOException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return EXIT_DATA;
-            }
-            if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return EXIT_USAGE;
-            }
-            // an I/O failure deep inside a library (e.g. a full disk under the HDF5 writer): one line, its words
-            for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
-                if (c instanceof java.io.IOException io) {
-                    cmd.getErr().println("error: " + (ex.getMessage() == null ? "" : ex.getMessage() + ": ") + io.getMessage());
-                    return EXIT_DATA;
-                }
-            }
-            throw ex;
+            cmd.getErr().println("error: " + oneLine(ex));
+            if (debug) ex.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
+            return exitCode(ex);
         });
         return cli;
+    }
+
+    /** 2 for usage and config errors, 1 for data, I/O and every other failure. */
+    static int exitCode(Throwable ex) {
+        if (ex instanceof UsageException) return EXIT_USAGE;
+        if (ex instanceof DataException || ex instanceof UncheckedIOException) return EXIT_DATA;
+        if (ex instanceof IllegalArgumentException) return EXIT_USAGE;
+        return EXIT_DATA;
+    }
+
+    /**
+     * The error as one line: its own words, or those of the I/O failure inside a library (a full disk under the HDF5
+     * writer), or the kind of failure when it has none; a multi-line message (a native backtrace) keeps its first line.
+     */
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (!(ex instanceof UsageException || ex instanceof DataException || ex instanceof IllegalArgumentException)) {
+            for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof java.io.IOException io) return (m == null ? "" : firstLine(m) + ": ") + io.getMessage();
+            }
+        }
+        if (m == null || m.isBlank()) {
+            return ex instanceof OutOfMemoryError ? "out of memory (raise -Xmx through ROBUSTMRI_JAVA_OPTS)"
+                    : "internal error: " + ex.getClass().getName() + " (run with --debug for the stack trace)";
+        }
+        boolean ours = ex instanceof UsageException || ex instanceof DataException || ex instanceof IllegalArgumentException
+                || ex instanceof IllegalStateException || ex instanceof UncheckedIOException;
+        return (ours ? "" : ex.getClass().getSimpleName() + ": ") + firstLine(m);
+    }
+
+    private static String firstLine(String m) {
+        return m.strip().lines().findFirst().orElse(m);
     }
 
     /** Invalid combination of arguments (exit code 2). */

@@ -1,6 +1,6 @@
 package org.robustmri.cli;
 
-import org.robustmri.eval.Reconstructor;
+import org.robustmri.eval.FolderReconstruction;
 import org.robustmri.io.DataException;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "reconstruct", description = {"Reconstructs files with a trained model, or with a model without weights (the compressed-sensing",
@@ -59,26 +58,26 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         MaskFunction mf = mask.create();
         ModelRegistry.checkMask(model.spec(), mf);
-        List<Path> inputs = Files.isDirectory(input) ? ZerofillCommand.listH5(input) : List.of(input);
-        if (!Files.isDirectory(input) && !Files.isRegularFile(input)) throw new DataException(input, "no such file or directory");
-        if (inputs.isEmpty()) throw new DataException(input, "no .h5 files");
-        long slices = ZerofillCommand.totalSlices(inputs);
-        List<String> written = new ArrayList<>();
-        try (ProgressBar bar = new ProgressBar("reconstruct", slices, "slices")) {
-            for (Path p : inputs) {
-                Reconstructor.writeFile(model, p, out.resolve(p.getFileName()), mf, s -> bar.step());
-                written.add(p.getFileName().toString());
-            }
+        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, true);
+        for (String w : plan.warnings()) spec.commandLine().getErr().println("warning: " + w);
+        FolderReconstruction.Result r;
+        try (ProgressBar bar = new ProgressBar("reconstruct", plan.slices(), "slices")) {
+            r = FolderReconstruction.run("reconstruct", model, mf, plan, Map.of("checkpoint",
+                    Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)"), s -> bar.step());
         }
-        new Provenance("reconstruct")
-                .put("model", model.spec().toString())
-                .put("checkpoint", Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)")
-                .put("mask", mf == null ? "none" : mf.spec().toString())
-                .inputs(inputs)
-                .put("outputs", written)
-                .write(out.resolve("provenance.json"));
-        spec.commandLine().getOut().println("wrote " + written.size() + " reconstruction file(s) to " + out);
-        return 0;
+        return report(spec.commandLine(), r);
+    }
+
+    /** Prints what a reconstruction run wrote and what failed; exit code 1 when any input failed. */
+    static int report(picocli.CommandLine cli, FolderReconstruction.Result r) {
+        java.io.PrintWriter o = cli.getOut();
+        o.println("wrote " + r.written().size() + " reconstruction file(s); provenance " + r.provenance());
+        if (r.failures().isEmpty()) return 0;
+        java.io.PrintWriter err = cli.getErr();
+        for (FolderReconstruction.Failure f : r.failures()) err.println("failed: " + f.reason());
+        err.println("error: " + r.failures().size() + " file(s) failed; listed in " + r.errors());
+        err.flush();
+        return Main.EXIT_DATA;
     }
 
     /** The spec named by {@code text} when it is a model without weights, else null (then it must be a file). */

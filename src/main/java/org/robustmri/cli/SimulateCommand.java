@@ -96,6 +96,7 @@ final class SimulateCommand implements Callable<Integer> {
         long total = (long) chosen.size() * volumes * slices;
         int torchThreads = Torch.threads();
         Torch.setThreads(1); // parallel over slices and volumes; one libtorch thread per worker
+        org.robustmri.io.OutputDirectory.claim(this.out, org.robustmri.io.OutputDirectory.Kind.SIMULATION);
         try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(this.out);
              ProgressBar bar = new ProgressBar("simulate", total, "slices")) {
             org.robustmri.io.AtomicFiles.removeStaleTemporaries(this.out);

@@ -90,9 +90,7 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = target.out != null ? target.out : target.resume;
         TrainSpec base;
         if (target.resume != null) {
-            Path cfg = dir.resolve("config.yaml");
-            if (!Files.isRegularFile(cfg)) throw new DataException(cfg, "no such file: not a run directory");
-            base = TrainSpec.read(cfg);
+            base = TrainSpec.readRun(dir);
         } else {
             String envRank = System.getenv("RANK");
             // ranks other than 0 read the run directory rank 0 writes
@@ -119,7 +117,8 @@ final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void onEpoch(int epoch, double meanLoss, double validationSsim) {
-                bar[0].suffix(String.format(Locale.ROOT, "epoch %d mean loss %.4f val ssim %.4f", epoch, meanLoss, validationSsim));
+                bar[0].suffix(String.format(Locale.ROOT, "epoch %d mean loss %.4f", epoch, meanLoss)
+                        + (Double.isNaN(validationSsim) ? " (no validation set)" : String.format(Locale.ROOT, " val ssim %.4f", validationSsim)));
             }
         };
         Trainer.Progress p;
@@ -136,7 +135,10 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains in this process, as one rank of a group when asked; {@code --nproc N} starts ranks 1..N-1 as children. */
     private Trainer.Progress trainDistributed(TrainSpec spec, Path dir, TrainListener listener) {
         Distributed.Config cfg = distributedConfig();
-        if (nproc != null && nproc > 1) return launchLocalRanks(spec, dir, listener, nproc);
+        if (nproc != null && nproc > 1) {
+            return org.robustmri.train.LocalRanks.train(spec, dir, listener, nproc, timeoutSeconds * 1000L, Distributed.Kind.parse(backend),
+                    threads != null || spec.threads() != Runtime.getRuntime().availableProcessors(), this.spec.commandLine().getOut()::println);
+        }
         if (cfg == null) return TrainRun.run(spec, dir, listener);
         try (Distributed d = Distributed.connect(cfg, Distributed.Kind.parse(backend))) {
             Trainer.Progress p = TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
@@ -160,79 +162,6 @@ final class TrainCommand implements Callable<Integer> {
         if (colon <= 0) throw new Main.UsageException("--master takes HOST:PORT, got '" + master + "'");
         return new Distributed.Config(rank, worldSize, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)),
                 timeoutSeconds * 1000L);
-    }
-
-    /**
-     * Starts ranks 1..n-1 as child JVMs (same classpath and arguments, logs in RUN_DIR/rank-R.log) and runs rank 0
-     * here; a child that fails makes this process fail too, naming it.
-     */
-    private Trainer.Progress launchLocalRanks(TrainSpec spec, Path dir, TrainListener listener, int n) {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new DataException("cannot find a free local port: " + e.getMessage(), e);
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        TrainSpec shared = spec.threads() == Runtime.getRuntime().availableProcessors() && threads == null
-                ? spec.override(Map.of("threads", Math.max(1, cores / n))).withDefaults() : spec;
-        Path specFile;
-        try {
-            java.nio.file.Files.createDirectories(dir);
-            specFile = java.nio.file.Files.createTempFile(dir.toAbsolutePath().getParent(), ".ranks-", ".yaml");
-            java.nio.file.Files.writeString(specFile, shared.toYaml());
-        } catch (IOException e) {
-            throw new DataException(dir, "cannot prepare the ranks: " + e.getMessage(), e);
-        }
-        java.util.List<Process> children = new java.util.ArrayList<>();
-        try {
-            for (int r = 1; r < n; r++) {
-                java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-                cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-                        "--config", specFile.toString(), "--out", dir.toString(), "--world-size", Integer.toString(n),
-                        "--rank", Integer.toString(r), "--master", "127.0.0.1:" + port, "--timeout", Integer.toString(timeoutSeconds),
-                        "--backend", backend));
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("rank-" + r + ".log").toFile());
-                children.add(pb.start());
-            }
-            Trainer.Progress progress;
-            try (Distributed d = Distributed.connect(new Distributed.Config(0, n, "127.0.0.1", port, timeoutSeconds * 1000L), Distributed.Kind.parse(backend))) {
-                progress = TrainRun.run(shared, dir, listener, d);
-                this.spec.commandLine().getOut().println(d.reduceSummary());
-            }
-            for (int r = 1; r < n; r++) {
-                Process c = children.get(r - 1);
-                if (!c.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS) || c.exitValue() != 0) {
-                    throw new DataException(dir.resolve("rank-" + r + ".log"), "rank " + r + " failed (exit "
-                            + (c.isAlive() ? "none: still running" : c.exitValue()) + ")");
-                }
-            }
-            return progress;
-        } catch (IOException e) {
-            throw new DataException(dir, "cannot start the ranks: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the ranks", e);
-        } catch (RuntimeException e) {
-            for (int r = 1; r <= children.size(); r++) {
-                Process c = children.get(r - 1);
-                if (!c.isAlive() && c.exitValue() != 0) {
-                    throw new DataException(dir.resolve("rank-" + r + ".log"), "rank " + r + " stopped (exit " + c.exitValue() + "); rank 0: "
-                            + e.getMessage(), e);
-                }
-            }
-            throw e;
-        } finally {
-            for (Process c : children) if (c.isAlive()) c.destroyForcibly();
-            try {
-                java.nio.file.Files.deleteIfExists(specFile);
-            } catch (IOException ignored) {
-                // a leftover spec copy is harmless
-            }
-        }
     }
 
     private Map<String, Object> overrides() {

@@ -1,5 +1,6 @@
 package org.robustmri.data;
 
+import org.robustmri.io.Csv;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 
@@ -93,11 +94,16 @@ public final class Catalog {
         } catch (IOException e) {
             throw new DataException(csv, "cannot read: " + e.getMessage(), e);
         }
+        Catalog parsed;
         try {
-            return parse(text, csv.toString());
+            parsed = parse(text, csv.toString());
         } catch (IllegalArgumentException e) {
             throw new DataException(csv, e.getMessage(), e);
         }
+        Path folder = csv.toAbsolutePath().normalize().getParent();
+        List<CatalogEntry> based = new ArrayList<>(parsed.size());
+        for (CatalogEntry e : parsed.entries()) based.add(e.withBase(folder));
+        return new Catalog(parsed.columns(), based, parsed.source());
     }
 
     /** Parses CSV text; failures are {@link IllegalArgumentException}s with the line number. */
@@ -136,21 +142,44 @@ public final class Catalog {
         return new Catalog(header, entries, source);
     }
 
-    /** The CSV text: header, then one line per entry, in column order. */
+    /** The CSV text: header, then one line per entry, in column order, each cell as it was read. */
     public String toCsv() {
+        return toCsv(null);
+    }
+
+    /**
+     * The CSV text for a file in {@code folder}: folders of files under it are written relative to it (so the catalog
+     * and its data move together), rows read relative to another catalog get their absolute folder.
+     */
+    private String toCsv(Path folder) {
         StringBuilder sb = new StringBuilder(Csv.format(columns));
         List<String> cells = new ArrayList<>(columns.size());
         for (CatalogEntry e : entries) {
             cells.clear();
-            for (String c : columns) cells.add(e.get(c));
+            for (String c : columns) cells.add(c.equals(FOLDER) && folder != null ? folderFor(e, folder) : e.get(c));
             sb.append(Csv.format(cells));
         }
         return sb.toString();
     }
 
+    private static String folderFor(CatalogEntry e, Path folder) {
+        String written = e.folderDirectory().trim();
+        Path abs;
+        if (e.base() != null) {
+            abs = e.base().resolve(written).normalize();
+        } else if (!written.isEmpty() && Path.of(written).isAbsolute()) {
+            abs = Path.of(written).normalize();
+        } else {
+            return e.folderDirectory(); // relative to nothing known: as given
+        }
+        if (!abs.startsWith(folder)) return abs + "/";
+        String rel = folder.relativize(abs).toString();
+        return rel.isEmpty() ? "./" : rel + "/";
+    }
+
     /** Writes the CSV under a temporary name and renames it when complete. */
     public void write(Path csv) {
-        AtomicFiles.writeString(csv, toCsv());
+        AtomicFiles.writeString(csv, toCsv(csv.toAbsolutePath().normalize().getParent()));
     }
 
     public List<String> columns() {

@@ -17,17 +17,40 @@ import java.util.Optional;
  * One catalog row: a volume (or a slice range [start, end) of it, as the paper's CSVs use) with its metadata.
  *
  * <p>Every cell is kept as the text of its column, so filters see exactly what the CSV says; the slice range is
- * parsed once. Rows are immutable; two rows are equal when all their cells are equal.
+ * parsed once. A relative {@code folderDirectory} (such as {@code ./} or {@code train/}) is relative to the folder of the catalog file the row
+ * was read from (its {@link #base()}), so a catalog and the data beside it can move together. Rows are immutable; two
+ * rows are equal when all their cells and their bases are equal.
  */
 public final class CatalogEntry {
     private final Map<String, String> values;
     private final int startSlice;
     private final int endSlice;
+    private final Path base;
 
-    private CatalogEntry(Map<String, String> values, int startSlice, int endSlice) {
+    private CatalogEntry(Map<String, String> values, int startSlice, int endSlice, Path base) {
         this.values = Collections.unmodifiableMap(values);
         this.startSlice = startSlice;
         this.endSlice = endSlice;
+        this.base = base;
+    }
+
+    /**
+     * The row as read from a catalog in folder {@code catalogFolder}: a relative folder then resolves against it. Rows
+     * with an absolute folder do not depend on where their catalog is and keep no base.
+     */
+    public CatalogEntry withBase(Path catalogFolder) {
+        if (catalogFolder == null || folderDirectory().isBlank() || isAbsoluteFolder()) return new CatalogEntry(values, startSlice, endSlice, null);
+        return new CatalogEntry(values, startSlice, endSlice, catalogFolder.toAbsolutePath().normalize());
+    }
+
+    /** The folder a relative {@code folderDirectory} resolves against; null for absolute or empty folders and parsed text. */
+    public Path base() {
+        return base;
+    }
+
+    private boolean isAbsoluteFolder() {
+        String folder = folderDirectory().trim();
+        return !folder.isEmpty() && (folder.startsWith("/") || folder.startsWith("\\") || folder.matches("^[A-Za-z]:[/\\\\].*"));
     }
 
     /**
@@ -58,7 +81,7 @@ public final class CatalogEntry {
         if (numSlices != null && end > numSlices) {
             throw new IllegalArgumentException("end_slice " + end + " of " + file + " exceeds numSlices " + numSlices);
         }
-        return new CatalogEntry(v, start, end);
+        return new CatalogEntry(v, start, end, null);
     }
 
     private static int wholeNumber(Map<String, String> v, String column, int absent) {
@@ -125,8 +148,12 @@ public final class CatalogEntry {
         return p.isEmpty() || p.equalsIgnoreCase("unknown") ? Optional.empty() : Optional.of(p);
     }
 
-    /** Folder (without trailing separators) and file name: the identity used for leakage checks. */
+    /**
+     * Folder (without trailing separators) and file name: the identity used for leakage checks; for a row with a
+     * base, the absolute path of the file.
+     */
     public String identity() {
+        if (base != null) return path().toString();
         String folder = folderDirectory().trim();
         while (folder.length() > 1 && (folder.endsWith("/") || folder.endsWith("\\"))) {
             folder = folder.substring(0, folder.length() - 1);
@@ -138,7 +165,8 @@ public final class CatalogEntry {
     public Path path() {
         String folder = folderDirectory().trim();
         try {
-            return folder.isEmpty() ? Path.of(filename()) : Path.of(folder).resolve(filename());
+            Path p = folder.isEmpty() ? Path.of(filename()) : Path.of(folder).resolve(filename());
+            return base == null ? p : base.resolve(p).normalize();
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("not a valid path: " + folder + " / " + filename());
         }
@@ -186,12 +214,13 @@ public final class CatalogEntry {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CatalogEntry e && startSlice == e.startSlice && endSlice == e.endSlice && values.equals(e.values);
+        return o instanceof CatalogEntry e && startSlice == e.startSlice && endSlice == e.endSlice && values.equals(e.values)
+                && Objects.equals(base, e.base);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(values, startSlice, endSlice);
+        return Objects.hash(values, startSlice, endSlice, base);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.robustmri.data;
 
+import org.robustmri.io.Csv;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;

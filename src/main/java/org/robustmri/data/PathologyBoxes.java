@@ -1,5 +1,6 @@
 package org.robustmri.data;
 
+import org.robustmri.io.Csv;
 import org.robustmri.io.DataException;
 
 import java.io.IOException;

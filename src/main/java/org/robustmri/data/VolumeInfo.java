@@ -78,6 +78,38 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
         return new int[]{h, w};
     }
 
+    /**
+     * Refuses a file whose reconstruction could not be scored against its own target: k-space narrower than the target
+     * (fastMRI's square crop would give a smaller image than the target) or a crop too small for SSIM's 7x7 window.
+     */
+    public static void checkScorable(FastMriFile f) {
+        var key = f.targetKey();
+        int width = f.kspace().width();
+        if (key.isPresent()) {
+            int[] s = f.shapeOf(key.get());
+            if (width < s[s.length - 1]) {
+                throw new DataException(f.path(), "k-space is " + width + " columns wide, narrower than the " + s[s.length - 2] + "x"
+                        + s[s.length - 1] + " target " + key.get() + ": its reconstruction could not be compared with the target");
+            }
+        }
+        int[] crop = cropSize(f);
+        if (crop[0] < 7 || crop[1] < 7) {
+            throw new DataException(f.path(), "reconstruction size " + crop[0] + "x" + crop[1] + " is smaller than SSIM's 7x7 window");
+        }
+    }
+
+    /** A warning when the target's shape disagrees with the header's recon size (the target's shape is used). */
+    public static java.util.Optional<String> targetHeaderMismatch(FastMriFile f) {
+        var key = f.targetKey();
+        var header = f.header();
+        if (key.isEmpty() || header.isEmpty()) return java.util.Optional.empty();
+        int[] s = f.shapeOf(key.get());
+        int h = header.get().reconX(), w = header.get().reconY();
+        if (s[s.length - 2] == h && s[s.length - 1] == w) return java.util.Optional.empty();
+        return java.util.Optional.of(f.path() + ": " + key.get() + " is " + s[s.length - 2] + "x" + s[s.length - 1]
+                + " but the header's recon size is " + h + "x" + w + "; the target's shape is used");
+    }
+
     /** The bare file name, which seeds test-time masks. */
     public String fileName() {
         return file.getFileName().toString();

@@ -112,6 +112,7 @@ public final class RunEvaluation {
     public static List<Evaluator.SummaryRow> run(Path runDir, Which which, List<TestSet> tests, MaskFunction mask,
                                                  boolean normalizeOutput, Path outDir, String trainSetName,
                                                  org.robustmri.data.PathologyBoxes boxes, IntConsumer onSlice) {
+        org.robustmri.io.OutputDirectory.claim(outDir, org.robustmri.io.OutputDirectory.Kind.EVALUATION);
         try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(outDir)) {
             return runLocked(runDir, which, tests, mask, normalizeOutput, outDir, trainSetName, boxes, onSlice);
         }

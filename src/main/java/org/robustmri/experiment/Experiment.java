@@ -86,7 +86,7 @@ public final class Experiment {
     public Experiment(ExperimentConfig cfg, Path configDir, Path out, Path dataRootOverride) {
         this.cfg = validate(cfg);
         this.configDir = configDir;
-        this.out = out;
+        this.out = out.toAbsolutePath().normalize();
         this.dataRootOverride = dataRootOverride;
     }
 
@@ -477,6 +477,74 @@ public final class Experiment {
         return this;
     }
 
+    private boolean acceptChangedData;
+
+    /** Lets a resume go on when inputs changed since the study recorded them (the record is renewed, the change noted). */
+    public Experiment acceptChangedData(boolean on) {
+        this.acceptChangedData = on;
+        return this;
+    }
+
+    /** Every file the study's work depends on: library YAML, catalogs, box annotations, and the data volumes it uses. */
+    private List<StudyInputs.Input> inputs(StudyInputs record) {
+        Map<String, StudyInputs.Input> in = new LinkedHashMap<>();
+        if (simulated() && cfg.simulate().library() != null) {
+            Path lib = resolveConfigPath(cfg.simulate().library());
+            in.putIfAbsent(lib.toString(), record.input(lib, lib.toString()));
+        }
+        Set<String> catalogs = new LinkedHashSet<>(trainCatalogs());
+        catalogs.addAll(validationCatalogs());
+        catalogs.addAll(testCatalogs());
+        for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) {
+            if (t.catalogs() != null) for (String c : t.catalogs()) catalogs.add(resolveConfigPath(c).toString());
+        }
+        for (String c : catalogs) in.putIfAbsent(c, record.input(Path.of(c), c));
+        if (cfg.pathologyBoxes() != null) {
+            Path boxes = cfg.pathologyBoxes().equals("simulated") ? dataDir().resolve("test").resolve(SimulationRun.ANNOTATIONS)
+                    : resolveConfigPath(cfg.pathologyBoxes());
+            in.putIfAbsent(boxes.toString(), record.input(boxes, boxes.toString()));
+        }
+        Path root = dataRoot() == null ? null : Path.of(dataRoot());
+        Set<CatalogEntry> volumes = new LinkedHashSet<>();
+        for (RunPlan r : runs()) {
+            TrainRun.Split split = TrainRun.split(r.spec());
+            volumes.addAll(split.mixture().entries());
+            volumes.addAll(split.heldOut());
+        }
+        Catalog test = readCatalogs(testCatalogs());
+        for (String t : cfg.testSets()) volumes.addAll(Distribution.fromNode(filters(t), t).select(test).entries());
+        if (!validationCatalogs().isEmpty()) volumes.addAll(readCatalogs(validationCatalogs()).entries());
+        for (CatalogEntry e : volumes) {
+            e.locate(root).ifPresent(p -> in.putIfAbsent("volume " + p, record.input(p, e.identity())));
+        }
+        return new ArrayList<>(in.values());
+    }
+
+    /**
+     * Before any finished work is trusted: the study's inputs must be the ones it recorded. A change stops the study
+     * naming the files, unless changed data was accepted; inputs seen for the first time are recorded.
+     */
+    private void checkInputs(Listener l) {
+        StudyInputs record = new StudyInputs(out);
+        List<StudyInputs.Input> inputs = inputs(record);
+        l.phase(record.recorded() ? "verify inputs" : "record inputs", inputs.size(), "files");
+        java.util.function.LongConsumer progress = n -> l.step("");
+        StudyInputs.Check check = record.check(inputs, progress);
+        List<StudyInputs.Change> changes = check.changes();
+        l.endPhase();
+        if (!changes.isEmpty() && !acceptChangedData) {
+            throw new DataException(changes.get(0).describe() + (changes.size() > 1 ? "; and " + (changes.size() - 1) + " more input(s)" : "")
+                    + "; finished runs were made with the recorded data: "
+                    + (simulated() ? "delete " + dataDir() + " to simulate it again, or " : "restore it, or ")
+                    + "pass --accept-changed-data to go on with the new data");
+        }
+        for (StudyInputs.Change c : changes) l.message("accepted changed input: " + c.describe());
+        if (record.recorded() && changes.isEmpty() && !check.news()) return;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (!changes.isEmpty()) fields.put("accepted_changes", changes.stream().map(StudyInputs.Change::key).toList());
+        record.write(check, fields);
+    }
+
     /** The canonical config's SHA-256, recorded with the results. */
     public String fingerprint() {
         return org.robustmri.io.Manifest.sha256(cfg.toYaml());
@@ -488,14 +556,11 @@ public final class Experiment {
         Plan checked = plan(false);
         if (checked.filesMissing() > 0) {
             throw new DataException(checked.filesMissing() + " of " + checked.filesChecked() + " data files named by the catalogs are missing"
-                    + " (give --data-root to where they are)");
+                    + (simulated() ? " from the study's simulated data in " + dataDir() + " (delete that folder to simulate it again)"
+                    : " (give --data-root to where they are)"));
         }
         refuseChanges();
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new DataException(out, "cannot create: " + e.getMessage(), e);
-        }
+        org.robustmri.io.OutputDirectory.claim(out, org.robustmri.io.OutputDirectory.Kind.STUDY);
         try (org.robustmri.io.DirectoryLock lock = org.robustmri.io.DirectoryLock.acquire(out)) {
             return runLocked(l);
         }
@@ -516,6 +581,7 @@ public final class Experiment {
         AtomicFiles.writeString(out.resolve("experiment.yaml"), cfg.toYaml());
         long t0 = System.nanoTime();
         if (simulated()) simulate(l);
+        checkInputs(l);
         List<RunPlan> runs = runs();
         Catalog test = readCatalogs(testCatalogs());
         Map<String, JsonNode> tests = new LinkedHashMap<>();
@@ -666,12 +732,12 @@ public final class Experiment {
             for (int e = 1; e <= r.spec().epochs(); e++) steps += p.train().batchesInEpoch(e);
             l.phase(String.format(Locale.ROOT, "train %d/%d %s", k, of, r.run()), steps - doneSteps(rd), "steps");
         }
-        TrainRun.run(r.spec(), dir, new TrainListener() {
+        TrainRun.run(r.spec(), dir, out, new TrainListener() {
             @Override
             public void onStep(int epoch, long step, double loss, double lr) {
                 l.step(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, loss));
             }
-        });
+        }, org.robustmri.train.Distributed.single());
         if (!finished) l.endPhase();
         Path evalDir = dir.resolve("eval");
         if (!RunEvaluation.complete(evalDir)) {

@@ -174,6 +174,11 @@ public final class AtomicFiles {
         return removed;
     }
 
+    /** True for a name this class gives its temporaries. */
+    public static boolean isTemporary(String fileName) {
+        return TEMPORARY.matcher(fileName).matches();
+    }
+
     static String reason(IOException e) {
         String m = e.getMessage();
         String name = e.getClass().getSimpleName();

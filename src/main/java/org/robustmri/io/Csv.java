@@ -1,19 +1,19 @@
-package org.robustmri.data;
+package org.robustmri.io;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 4180 CSV as pandas reads and writes it: comma separated, double-quoted cells may hold commas, quotes, newlines. */
-final class Csv {
+public final class Csv {
     private Csv() {
     }
 
     /** One parsed record with the 1-based line number it starts on. */
-    record Row(int line, List<String> cells) {
+    public record Row(int line, List<String> cells) {
     }
 
     /** Splits text into records; a byte-order mark and blank lines are ignored. Fails on an unterminated quote. */
-    static List<Row> parse(String text) {
+    public static List<Row> parse(String text) {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
         List<Row> rows = new ArrayList<>();
         List<String> cells = new ArrayList<>();
@@ -76,7 +76,7 @@ final class Csv {
     }
 
     /** Formats one record, quoting only cells that need it. */
-    static String format(List<String> cells) {
+    public static String format(List<String> cells) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) sb.append(',');

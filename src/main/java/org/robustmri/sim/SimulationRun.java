@@ -63,6 +63,7 @@ public final class SimulationRun {
     public static Result run(List<Distribution> distributions, Settings settings, Path outDir, Runnable onSlice) {
         if (distributions.isEmpty()) throw new IllegalArgumentException("no distributions given");
         for (Distribution d : distributions) VolumeJob.checkFits(d.coils(), settings.slices(), settings.matrix());
+        org.robustmri.io.OutputDirectory.claim(outDir, org.robustmri.io.OutputDirectory.Kind.SIMULATION);
         int perDistribution = settings.volumes();
         int volumes = distributions.size() * perDistribution;
         int slices = settings.slices();

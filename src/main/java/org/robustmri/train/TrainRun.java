@@ -13,6 +13,7 @@ import org.robustmri.data.SliceDataset;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.ConfigDiff;
 import org.robustmri.io.DirectoryLock;
+import org.robustmri.io.OutputDirectory;
 import org.robustmri.io.DataException;
 import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
@@ -215,8 +216,16 @@ public final class TrainRun {
      * batch; rank 0 holds the directory's lock and writes everything, the others only read it (to resume).
      */
     public static Trainer.Progress run(TrainSpec spec, Path dir, TrainListener listener, Distributed dist) {
+        return run(spec, dir, dir, listener, dist);
+    }
+
+    /**
+     * As {@link #run(TrainSpec, Path, TrainListener, Distributed)}, for a run that belongs to a larger directory
+     * {@code anchor} (a study): data and catalogs inside it are recorded relative to the run, so the whole moves.
+     */
+    public static Trainer.Progress run(TrainSpec spec, Path dir, Path anchor, TrainListener listener, Distributed dist) {
         Torch.init();
-        Prepared p = prepare(spec);
+        Prepared p = prepare(spec.resolvedAgainst(Path.of("")));
         TrainSpec s = p.spec();
         if (s.threads() > 0) Torch.setThreads(s.threads());
         RunDirectory run = new RunDirectory(dir);
@@ -229,17 +238,18 @@ public final class TrainRun {
             dist.barrier(); // rank 0 has checked the directory and cleaned it
             return new Trainer(model, cfg, train, val, run, TrainListener.NONE, dist).run();
         }
+        OutputDirectory.claim(dir, OutputDirectory.Kind.RUN);
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
             AtomicFiles.removeStaleTemporaries(dir);
             if (Files.exists(run.config())) {
-                List<String> changed = ConfigDiff.changes(TrainSpec.YAML.valueToTree(TrainSpec.read(run.config())),
+                List<String> changed = ConfigDiff.changes(TrainSpec.YAML.valueToTree(TrainSpec.readRun(dir)),
                         TrainSpec.YAML.valueToTree(s), RESUMABLE_CHANGES);
                 if (!changed.isEmpty()) {
                     throw new IllegalArgumentException(dir + " holds a run of another config (changed: " + String.join("; ", changed)
                             + "); use a new directory");
                 }
             }
-            AtomicFiles.writeString(run.config(), s.toYaml());
+            AtomicFiles.writeString(run.config(), s.portable(dir, anchor).toYaml());
             writeRunJson(run, p, null, run.latestVerifiedCommit().isPresent(), dist.world());
             dist.barrier();
             Trainer.Progress progress = new Trainer(model, cfg, train, val, run, listener, dist).run();

@@ -74,6 +74,47 @@ public record TrainSpec(
         }
     }
 
+    /**
+     * The spec stored in a run directory ({@code config.yaml}), its relative catalog and data-root paths resolved
+     * against that directory; a directory without a readable one is "not a run directory".
+     */
+    public static TrainSpec readRun(Path runDir) {
+        Path file = runDir.resolve("config.yaml");
+        if (!java.nio.file.Files.isRegularFile(file)) throw new DataException(file, "no such file: not a run directory");
+        TrainSpec s;
+        try {
+            s = read(file);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(runDir, "not a run directory (its config.yaml is not a training config)", e);
+        }
+        return s.resolvedAgainst(runDir);
+    }
+
+    /** The spec with relative catalog and data-root paths made absolute against {@code base}. */
+    public TrainSpec resolvedAgainst(Path base) {
+        return withPaths(p -> base.resolve(p).toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * The spec as a run directory stores it: paths inside {@code anchor} (the run's study, or the run itself) relative
+     * to {@code base} (the run directory), so that a moved or copied study still finds its own data; others absolute.
+     */
+    public TrainSpec portable(Path base, Path anchor) {
+        Path b = base.toAbsolutePath().normalize(), a = anchor.toAbsolutePath().normalize();
+        return withPaths(p -> {
+            Path abs = b.resolve(p).normalize();
+            return abs.startsWith(a) ? b.relativize(abs).toString() : abs.toString();
+        });
+    }
+
+    private TrainSpec withPaths(java.util.function.UnaryOperator<String> f) {
+        return new TrainSpec(model, chans, pools, modelParams, lr, epochs, batchSize, loss, gradClip, seed, dataSeed, threads, mask,
+                catalogs == null ? null : catalogs.stream().map(f).toList(), dataRoot == null ? null : f.apply(dataRoot),
+                train, weights, dataFraction, slicesPerEpoch, validation, validationVolumes,
+                validationCatalogs == null ? null : validationCatalogs.stream().map(f).toList(),
+                sampling, batching, validationHoldout);
+    }
+
     public String toYaml() {
         try {
             return YAML.writeValueAsString(this);

@@ -80,7 +80,7 @@ class KspaceModelStudyTest {
 
     @Test
     void aKilledVarNetRunResumesBitForBit() throws Exception {
-        TrainSpec base = TrainSpec.read(out.resolve("runs/pd__varnet-n2-c4-s2-p2-sp2__m0d0/config.yaml"))
+        TrainSpec base = TrainSpec.readRun(out.resolve("runs/pd__varnet-n2-c4-s2-p2-sp2__m0d0"))
                 .override(Map.of("epochs", 3));
         Path full = tmp.resolve("full"), killed = tmp.resolve("killed");
         TrainRun.run(base, full, null);

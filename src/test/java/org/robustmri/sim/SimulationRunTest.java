@@ -49,7 +49,7 @@ class SimulationRunTest {
         SimulationRun.Result other = SimulationRun.run(ds.subList(0, 1), new SimulationRun.Settings(1, 3, 32, 43, 2), tmp.resolve("other"), null);
         assertThat(Files.readAllBytes(other.files().get(0))).isNotEqualTo(Files.readAllBytes(one.files().get(0)));
         try (Stream<Path> s = Files.list(tmp.resolve("one"))) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).isEmpty(); // no temporaries left
+            assertThat(s.map(p -> p.getFileName().toString()).filter(org.robustmri.io.AtomicFiles::isTemporary)).isEmpty(); // no temporaries left
         }
     }
 

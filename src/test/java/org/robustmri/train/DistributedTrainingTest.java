@@ -244,4 +244,39 @@ class DistributedTrainingTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aFrozenRankEndsTheRunWithOneLineNamingIt() throws Exception {
+        Path dir = tmp.resolve("frozen");
+        Files.writeString(tmp.resolve("pd-frozen.yaml"), "- {datasetName: knee-pd-3T-15ch}\n");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "org.robustmri.cli.Main", "train", "--out", dir.toString(), "--catalog", catalog.toString(), "--train",
+                "pd=" + tmp.resolve("pd-frozen.yaml"), "--model", "unet", "--chans", "4", "--pools", "2", "--epochs", "200",
+                "--batch-size", "2", "--threads", "1", "--nproc", "2", "--timeout", "8", "--backend", "gloo");
+        Path log = tmp.resolve("frozen.log");
+        Process p = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("frozen.out").toFile()).redirectError(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (new RunDirectory(dir).committedEpochs().isEmpty()) {
+                assertThat(System.nanoTime()).as("training started").isLessThan(deadline);
+                assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+                Thread.sleep(50);
+            }
+            ProcessHandle rank1 = p.toHandle().children().filter(c -> c.info().commandLine().orElse("").contains(LocalRanks.class.getName()))
+                    .findFirst().orElseThrow();
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(rank1.pid())).start().waitFor()).isZero();
+            long t0 = System.nanoTime();
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds until rank 0 gave up").isLessThan(60);
+            String err = Files.readString(log);
+            assertThat(p.exitValue()).as(err).isEqualTo(1);
+            List<String> errors = err.lines().filter(l -> l.contains("error")).toList();
+            assertThat(errors).as(err).hasSize(1);
+            assertThat(errors.get(0)).startsWith("error: " + dir.resolve("rank-1.log")).contains("rank 1 is running but did not answer within 8 s");
+            assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(rank1.isAlive()).as("the frozen rank was killed").isFalse();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

@@ -44,6 +44,9 @@ public final class Torch {
                 throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
             }
             Loader.load(torch.class);
+            // libtorch's own log level from TORCH_CPP_LOG_LEVEL as in PyTorch (the launcher sets ERROR: on a CPU that NNPACK
+            // does not know, every convolution logs a warning)
+            torch.initLogging();
             // libtorch parallelises inside its own operators (OpenMP); OpenBLAS's own thread pool, spinning after each
             // BLAS call, then competes with it for the same cores (measured on 2 cores: E2E-VarNet steps 1.4-1.5x
             // slower). One OpenBLAS thread unless the user chose otherwise.

@@ -74,7 +74,7 @@ final class ReconstructCommand implements Callable<Integer> {
         o.println("wrote " + r.written().size() + " reconstruction file(s); provenance " + r.provenance());
         if (r.failures().isEmpty()) return 0;
         java.io.PrintWriter err = cli.getErr();
-        for (FolderReconstruction.Failure f : r.failures()) err.println("failed: " + f.reason());
+        for (org.robustmri.io.FailureList.Failure f : r.failures()) err.println("failed: " + f.reason());
         err.println("error: " + r.failures().size() + " file(s) failed; listed in " + r.errors());
         err.flush();
         return Main.EXIT_DATA;

@@ -2,7 +2,8 @@ package org.robustmri.eval;
 
 import org.robustmri.data.VolumeInfo;
 import org.robustmri.io.AtomicFiles;
-import org.robustmri.io.Csv;
+import org.robustmri.io.FailureList;
+import org.robustmri.io.FailureList.Failure;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.io.OutputDirectory;
@@ -29,10 +30,6 @@ public final class FolderReconstruction {
     public static final String ERRORS = "errors.csv";
 
     private FolderReconstruction() {
-    }
-
-    /** An input that could not be reconstructed. */
-    public record Failure(Path file, String reason) {
     }
 
     /** What a run wrote, what failed, and where its provenance is. */
@@ -72,7 +69,7 @@ public final class FolderReconstruction {
                 readable.add(p);
             } catch (DataException e) {
                 if (!folder) throw e;
-                unreadable.add(new Failure(p, oneLine(e)));
+                unreadable.add(Failure.of(p, e));
             }
         }
         return new Plan(folder, readable, unreadable, slices, out, fileOutput, warnings);
@@ -96,11 +93,11 @@ public final class FolderReconstruction {
                 written.add(target);
             } catch (DataException e) {
                 if (!plan.folder()) throw e;
-                failures.add(new Failure(in, oneLine(e)));
+                failures.add(Failure.of(in, e));
             }
         }
         Path errors = plan.fileOutput() ? null : out.resolve(ERRORS);
-        if (errors != null) writeErrors(errors, failures);
+        if (errors != null) FailureList.write(errors, failures);
         Provenance prov = new Provenance(command);
         fields.forEach(prov::put);
         prov.put("model", model.spec().toString())
@@ -115,21 +112,6 @@ public final class FolderReconstruction {
         return new Result(written, failures, provenance, errors);
     }
 
-    /** {@value #ERRORS} lists the failures; a run without any removes a stale one. */
-    private static void writeErrors(Path errors, List<Failure> failures) {
-        if (failures.isEmpty()) {
-            try {
-                Files.deleteIfExists(errors);
-            } catch (IOException e) {
-                throw new DataException(errors, "cannot delete: " + e.getMessage(), e);
-            }
-            return;
-        }
-        StringBuilder sb = new StringBuilder(Csv.format(List.of("file", "error")));
-        for (Failure f : failures) sb.append(Csv.format(List.of(f.file().getFileName().toString(), f.reason())));
-        AtomicFiles.writeString(errors, sb.toString());
-    }
-
     /** An existing file is replaced only when it is a reconstruction robustmri wrote. */
     private static void refuseForeignFile(Path target) {
         if (!Files.exists(target)) return;
@@ -140,12 +122,6 @@ public final class FolderReconstruction {
             // not a readable HDF5 file: someone else's
         }
         if (!ours) throw new IllegalArgumentException(target + " exists and is not a reconstruction written by robustmri; choose another output");
-    }
-
-    /** The first line of an error's message (the file is already named in it). */
-    static String oneLine(RuntimeException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m);
     }
 
     /** The {@code .h5} files of a folder, sorted (hidden and temporary files skipped). */

@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param encodedY phase-encode size of the encoded space (k-space W)
  * @param peCenter {@code kspace_encoding_step_1/center}
  * @param peMaximum {@code kspace_encoding_step_1/maximum}
+ * @param fovX      {@code reconSpace/fieldOfView_mm/x} (readout), NaN when absent
+ * @param fovY      {@code reconSpace/fieldOfView_mm/y} (phase encode)
+ * @param fovZ      {@code reconSpace/fieldOfView_mm/z} (slice thickness for 2-D)
  */
 public record IsmrmrdHeader(
         String vendor,
@@ -29,7 +32,19 @@ public record IsmrmrdHeader(
         String protocol,
         int encodedX, int encodedY, int encodedZ,
         int reconX, int reconY, int reconZ,
-        int peCenter, int peMaximum) {
+        int peCenter, int peMaximum,
+        double fovX, double fovY, double fovZ) {
+
+    /** A header without a field of view. */
+    public IsmrmrdHeader(String vendor, String model, double fieldStrengthT, int receiverChannels, String institution, String protocol,
+                         int encodedX, int encodedY, int encodedZ, int reconX, int reconY, int reconZ, int peCenter, int peMaximum) {
+        this(vendor, model, fieldStrengthT, receiverChannels, institution, protocol, encodedX, encodedY, encodedZ, reconX, reconY, reconZ,
+                peCenter, peMaximum, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    public boolean hasFieldOfView() {
+        return !Double.isNaN(fovX) && !Double.isNaN(fovY) && !Double.isNaN(fovZ);
+    }
 
     public static final String NAMESPACE = "http://www.ismrm.org/ISMRMRD";
     public static final String UNKNOWN = "unknown";
@@ -94,7 +109,10 @@ public record IsmrmrdHeader(
                 integer(text(child(recon, "matrixSize"), "y")),
                 integer(text(child(recon, "matrixSize"), "z")),
                 integer(text(pe, "center")),
-                integer(text(pe, "maximum")));
+                integer(text(pe, "maximum")),
+                number(text(child(recon, "fieldOfView_mm"), "x")),
+                number(text(child(recon, "fieldOfView_mm"), "y")),
+                number(text(child(recon, "fieldOfView_mm"), "z")));
     }
 
     /** Writes the header back as ISMRMRD XML with the same fields (used for written volumes). */
@@ -111,9 +129,9 @@ public record IsmrmrdHeader(
                 + "  </acquisitionSystemInformation>\n"
                 + "  <encoding>\n"
                 + "    <encodedSpace><matrixSize><x>" + encodedX + "</x><y>" + encodedY + "</y><z>" + encodedZ
-                + "</z></matrixSize></encodedSpace>\n"
+                + "</z></matrixSize>" + fov(encodedX / (double) reconX, encodedY / (double) reconY, 1) + "</encodedSpace>\n"
                 + "    <reconSpace><matrixSize><x>" + reconX + "</x><y>" + reconY + "</y><z>" + reconZ
-                + "</z></matrixSize></reconSpace>\n"
+                + "</z></matrixSize>" + fov(1, 1, 1) + "</reconSpace>\n"
                 + "    <trajectory>cartesian</trajectory>\n"
                 + "    <encodingLimits>\n"
                 + "      <kspace_encoding_step_1><minimum>0</minimum><maximum>" + peMaximum + "</maximum><center>"
@@ -121,6 +139,13 @@ public record IsmrmrdHeader(
                 + "    </encodingLimits>\n"
                 + "  </encoding>\n"
                 + "</ismrmrdHeader>\n";
+    }
+
+    /** The recon field of view scaled per axis (the encoded space covers the oversampled readout), or nothing. */
+    private String fov(double sx, double sy, double sz) {
+        if (!hasFieldOfView()) return "";
+        return "<fieldOfView_mm><x>" + formatNumber(fovX * sx) + "</x><y>" + formatNumber(fovY * sy) + "</y><z>" + formatNumber(fovZ * sz)
+                + "</z></fieldOfView_mm>";
     }
 
     private static String formatNumber(double v) {

@@ -32,6 +32,14 @@ public final class Fft {
         return torch.fft_fftshift(f, LAST_TWO);
     }
 
+    /** {@code fftshift(ifft(ifftshift(x), norm="ortho"))} along one axis: a 3-D partition encode into slices. */
+    public static Tensor ifft1c(Tensor x, long dim) {
+        if (!x.is_complex()) throw new IllegalArgumentException("ifft1c needs a complex tensor, got " + x.scalar_type());
+        Tensor shifted = torch.fft_ifftshift(x, dim);
+        Tensor f = torch.fft_ifft(shifted, new org.bytedeco.pytorch.LongOptional(), dim, Torch.ortho());
+        return torch.fft_fftshift(f, dim);
+    }
+
     private static void requireComplex(Tensor x) {
         if (!x.is_complex()) {
             throw new IllegalArgumentException("fft2c/ifft2c need a complex tensor, got " + x.scalar_type());

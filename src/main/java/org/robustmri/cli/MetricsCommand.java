@@ -46,6 +46,7 @@ final class MetricsCommand implements Callable<Integer> {
         if (!crop.equals("none") && !crop.equals("square")) throw new Main.UsageException("--crop takes none or square, got '" + crop + "'");
         boolean square = crop.equals("square");
         if (boxes != null) return scoreBoxes();
+        for (String n : FileEvaluation.computedTargetNotes(target)) spec.commandLine().getErr().println("note: " + n);
         List<VolumeScore> scores = FileEvaluation.score(target, recon, square);
         Metrics.Summary sum = Metrics.summarize(scores);
         var out = spec.commandLine().getOut();

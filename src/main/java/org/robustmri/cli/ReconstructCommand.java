@@ -40,6 +40,10 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     MaskOptions mask;
 
+    @Option(names = "--crop", paramLabel = "HxW", description = {"Reconstruction size instead of each file's target (or the header's recon size;",
+            "files with neither are reconstructed whole)."})
+    String crop;
+
     @Spec
     CommandSpec spec;
 
@@ -58,7 +62,7 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         MaskFunction mf = mask.create();
         ModelRegistry.checkMask(model.spec(), mf);
-        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, true);
+        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, true, org.robustmri.convert.ConvertOptions.size(crop));
         for (String w : plan.warnings()) spec.commandLine().getErr().println("warning: " + w);
         FolderReconstruction.Result r;
         try (ProgressBar bar = new ProgressBar("reconstruct", plan.slices(), "slices")) {

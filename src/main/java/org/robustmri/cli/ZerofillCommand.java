@@ -28,13 +28,17 @@ final class ZerofillCommand implements Callable<Integer> {
     @Mixin
     MaskOptions mask;
 
+    @Option(names = "--crop", paramLabel = "HxW", description = {"Reconstruction size instead of each file's target (or the header's recon size;",
+            "files with neither are reconstructed whole)."})
+    String crop;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         MaskFunction maskFunction = mask.create();
-        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, false);
+        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, false, org.robustmri.convert.ConvertOptions.size(crop));
         for (String w : plan.warnings()) spec.commandLine().getErr().println("warning: " + w);
         FolderReconstruction.Result r;
         try (ProgressBar bar = new ProgressBar("zerofill", plan.slices(), "slices")) {

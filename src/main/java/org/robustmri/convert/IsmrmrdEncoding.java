@@ -35,7 +35,9 @@ record IsmrmrdEncoding(int[] encoded, int[] recon, double[] encodedFov, double[]
             f.setNamespaceAware(true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
+            javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(org.robustmri.io.IsmrmrdHeader.QUIET);
+            doc = b.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new DataException("the ISMRMRD header is not valid XML: " + e.getMessage(), e);
         }

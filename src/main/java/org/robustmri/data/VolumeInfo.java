@@ -50,8 +50,9 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
     }
 
     /**
-     * fastMRI's reconstruction size: the target's shape when the file has one, else the header's recon size; when
-     * the k-space is narrower than the crop, a square of the k-space width (fastMRI's FLAIR-203 rule).
+     * fastMRI's reconstruction size: the target's shape when the file has one, else the header's recon size, else the
+     * whole k-space; when the k-space is narrower than the crop, a square of the k-space width (fastMRI's FLAIR-203
+     * rule).
      */
     public static int[] cropSize(FastMriFile f) {
         int h, w;
@@ -60,11 +61,11 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
             int[] s = f.shapeOf(key.get());
             h = s[s.length - 2];
             w = s[s.length - 1];
+        } else if (f.header().isPresent()) {
+            h = f.header().get().reconX();
+            w = f.header().get().reconY();
         } else {
-            IsmrmrdHeader hd = f.header().orElseThrow(() -> new DataException(f.path(),
-                    "neither a target nor an ismrmrd_header to take the crop size from"));
-            h = hd.reconX();
-            w = hd.reconY();
+            return new int[]{f.kspace().height(), f.kspace().width()};
         }
         int width = f.kspace().width();
         if (width < w) {
@@ -108,6 +109,23 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
         if (s[s.length - 2] == h && s[s.length - 1] == w) return java.util.Optional.empty();
         return java.util.Optional.of(f.path() + ": " + key.get() + " is " + s[s.length - 2] + "x" + s[s.length - 1]
                 + " but the header's recon size is " + h + "x" + w + "; the target's shape is used");
+    }
+
+    /** A note when the crop size does not come from the file's target: the header's recon size, or the whole image. */
+    public static java.util.Optional<String> cropNote(FastMriFile f) {
+        if (f.targetKey().isPresent()) return java.util.Optional.empty();
+        int[] c = cropSize(f);
+        return java.util.Optional.of(f.path() + ": no target; " + (f.header().isPresent() ? "the header's recon size " + c[0] + "x" + c[1]
+                : "no ISMRMRD header either: the whole " + c[0] + "x" + c[1] + " image") + " is reconstructed (--crop HxW for another size)");
+    }
+
+    /** The same volume reconstructed at another size (a user's {@code --crop}), which must fit the k-space. */
+    public VolumeInfo withCrop(int[] crop) {
+        if (crop == null) return this;
+        if (crop[0] > kspaceHeight || crop[1] > kspaceWidth) {
+            throw new DataException(file, "--crop " + crop[0] + "x" + crop[1] + " does not fit the k-space " + kspaceHeight + "x" + kspaceWidth);
+        }
+        return new VolumeInfo(index, entry, file, fileSlices, coils, kspaceHeight, kspaceWidth, crop[0], crop[1], targetKey, maxValue, padLeft, padRight);
     }
 
     /** The bare file name, which seeds test-time masks. */

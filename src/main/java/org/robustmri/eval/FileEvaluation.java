@@ -63,15 +63,20 @@ public final class FileEvaluation {
         float[] r;
         int[] shape;
         try (FastMriFile tf = FastMriFile.open(targetFile); FastMriFile rf = FastMriFile.open(reconFile)) {
-            String key = tf.requireTargetKey();
-            shape = tf.shapeOf(key);
-            if (shape.length != 3) throw new DataException(targetFile, "'" + key + "' has rank " + shape.length + ", expected 3");
             int[] rshape = rf.shapeOf(FastMriFile.RECONSTRUCTION);
-            if (!java.util.Arrays.equals(shape, rshape)) {
-                throw new DataException(reconFile, "'reconstruction' has shape " + java.util.Arrays.toString(rshape)
-                        + " but the target " + targetFile.getFileName() + " has " + java.util.Arrays.toString(shape));
+            if (tf.targetKey().isEmpty()) {
+                shape = rshape;
+                t = computedTarget(tf, rshape);
+            } else {
+                String key = tf.requireTargetKey();
+                shape = tf.shapeOf(key);
+                if (shape.length != 3) throw new DataException(targetFile, "'" + key + "' has rank " + shape.length + ", expected 3");
+                if (!java.util.Arrays.equals(shape, rshape)) {
+                    throw new DataException(reconFile, "'reconstruction' has shape " + java.util.Arrays.toString(rshape)
+                            + " but the target " + targetFile.getFileName() + " has " + java.util.Arrays.toString(shape));
+                }
+                t = tf.readFloatVolume(key);
             }
-            t = tf.readFloatVolume(key);
             r = rf.readFloatVolume(FastMriFile.RECONSTRUCTION);
         }
         requireFinite(targetFile, t);
@@ -85,6 +90,48 @@ public final class FileEvaluation {
             return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[2], shape[2]);
         }
         return Metrics.score(targetFile.getFileName().toString(), t, r, shape[0], shape[1], shape[2]);
+    }
+
+    /**
+     * The target of a file without one: the root-sum-of-squares over coils of the centred inverse FFT of its fully
+     * sampled k-space, centre-cropped to the reconstruction's size {@code shape} (slices, h, w).
+     */
+    static float[] computedTarget(FastMriFile f, int[] shape) {
+        if (!f.has(FastMriFile.KSPACE) || f.mask().isPresent()) {
+            throw new DataException(f.path(), "has no target and no fully sampled k-space to compute one from");
+        }
+        FastMriFile.KspaceGeometry g = f.kspace();
+        if (shape.length != 3 || shape[0] != g.slices() || shape[1] > g.height() || shape[2] > g.width()) {
+            throw new DataException(f.path(), "a reconstruction of shape " + java.util.Arrays.toString(shape) + " does not fit its k-space "
+                    + g.slices() + " x " + g.height() + " x " + g.width());
+        }
+        float[] out = new float[shape[0] * shape[1] * shape[2]];
+        int plane = shape[1] * shape[2];
+        for (int s = 0; s < g.slices(); s++) {
+            try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                java.nio.ByteBuffer b = f.readKspaceSlice(s);
+                float[] pairs = new float[b.remaining() / 4];
+                b.asFloatBuffer().get(pairs);
+                float[] img = org.robustmri.tensor.Tensors.toFloats(org.robustmri.kspace.Transforms.zeroFilledRss(
+                        org.robustmri.tensor.Tensors.complexFromInterleaved(pairs, g.coils(), g.height(), g.width()), shape[1], shape[2]));
+                System.arraycopy(img, 0, out, s * plane, plane);
+            }
+        }
+        return out;
+    }
+
+    /** A note for every target file without a target dataset (its target is computed from its k-space). */
+    public static List<String> computedTargetNotes(Path target) {
+        List<String> notes = new ArrayList<>();
+        for (Path p : listVolumes(target).values()) {
+            try (FastMriFile f = FastMriFile.open(p)) {
+                if (f.targetKey().isEmpty()) {
+                    notes.add(p + ": no reconstruction_rss; its target is the RSS of the centred inverse FFT of its fully sampled k-space,"
+                            + " cropped to the reconstruction's size");
+                }
+            }
+        }
+        return notes;
     }
 
     /** The SSIM of one pathology box, with its size class and relative area. */

@@ -42,7 +42,7 @@ public final class FolderReconstruction {
      * names the one output file (its provenance beside it as {@code NAME.provenance.json}).
      */
     public record Plan(boolean folder, List<Path> inputs, List<Failure> unreadable, long slices, Path out, boolean fileOutput,
-                       List<String> warnings) {
+                       List<String> warnings, int[] crop) {
     }
 
     /**
@@ -51,6 +51,11 @@ public final class FolderReconstruction {
      * when the input is one, when {@code outIsFolder}, or when it exists as a folder; else the output file.
      */
     public static Plan plan(Path input, Path out, boolean outIsFolder) {
+        return plan(input, out, outIsFolder, null);
+    }
+
+    /** As above, reconstructing at {@code crop} (h, w) instead of each file's own size (null: the file's). */
+    public static Plan plan(Path input, Path out, boolean outIsFolder, int[] crop) {
         boolean folder = Files.isDirectory(input);
         if (!folder && !Files.isRegularFile(input)) throw new DataException(input, "no such file or directory");
         List<Path> files = folder ? listH5(input) : List.of(input);
@@ -63,7 +68,13 @@ public final class FolderReconstruction {
         long slices = 0;
         for (Path p : files) {
             try (FastMriFile f = FastMriFile.open(p)) {
-                VolumeInfo.checkScorable(f);
+                if (crop == null) {
+                    VolumeInfo.checkScorable(f);
+                    VolumeInfo.cropNote(f).ifPresent(warnings::add);
+                } else {
+                    VolumeInfo.inspect(0, null, f).withCrop(crop);
+                    if (crop[0] < 7 || crop[1] < 7) throw new DataException(p, "--crop is smaller than SSIM's 7x7 window");
+                }
                 VolumeInfo.targetHeaderMismatch(f).ifPresent(warnings::add);
                 slices += f.kspace().slices();
                 readable.add(p);
@@ -72,7 +83,7 @@ public final class FolderReconstruction {
                 unreadable.add(Failure.of(p, e));
             }
         }
-        return new Plan(folder, readable, unreadable, slices, out, fileOutput, warnings);
+        return new Plan(folder, readable, unreadable, slices, out, fileOutput, warnings, crop);
     }
 
     /**
@@ -89,7 +100,7 @@ public final class FolderReconstruction {
         for (Path in : plan.inputs()) {
             Path target = plan.fileOutput() ? out : out.resolve(in.getFileName());
             try {
-                Reconstructor.writeFile(model, in, target, mask, onSlice);
+                Reconstructor.writeFile(model, in, target, mask, plan.crop(), onSlice);
                 written.add(target);
             } catch (DataException e) {
                 if (!plan.folder()) throw e;
@@ -100,6 +111,7 @@ public final class FolderReconstruction {
         if (errors != null) FailureList.write(errors, failures);
         Provenance prov = new Provenance(command);
         fields.forEach(prov::put);
+        if (plan.crop() != null) prov.put("crop", plan.crop()[0] + "x" + plan.crop()[1]);
         prov.put("model", model.spec().toString())
                 .put("mask", mask == null ? "none" : mask.spec().toString())
                 .put("mask_seed", "numpy RandomState(tuple(map(ord, file_name))), or the file's own mask")

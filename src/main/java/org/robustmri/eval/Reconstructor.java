@@ -36,16 +36,22 @@ public final class Reconstructor {
 
     /** Every slice of one file. */
     public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, IntConsumer onSlice) {
-        return reconstruct(model, f, mask, 0, f.kspace().slices(), onSlice);
+        return reconstruct(model, f, mask, 0, f.kspace().slices(), null, onSlice);
     }
 
     /** Slices {@code [start, end)} only (the paper's catalogs exclude edge slices this way). */
     public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end,
                                      IntConsumer onSlice) {
+        return reconstruct(model, f, mask, start, end, null, onSlice);
+    }
+
+    /** As above at the reconstruction size {@code crop} (h, w) instead of the file's own (null: the file's). */
+    public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end, int[] crop,
+                                     IntConsumer onSlice) {
         if (start < 0 || end > f.kspace().slices() || start >= end) {
             throw new DataException(f.path(), "slice range [" + start + ", " + end + ") outside [0, " + f.kspace().slices() + ")");
         }
-        VolumeInfo v = VolumeInfo.inspect(0, null, f);
+        VolumeInfo v = VolumeInfo.inspect(0, null, f).withCrop(crop);
         Sampling sampling = MaskPolicy.forFile(f, mask);
         SampleTransform<? extends Sample> transform = model.transform(false);
         int slices = end - start;
@@ -70,9 +76,14 @@ public final class Reconstructor {
 
     /** Reconstructs one file and writes a fastMRI {@code reconstruction} file (atomically). */
     public static Volume writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, IntConsumer onSlice) {
+        return writeFile(model, in, out, mask, null, onSlice);
+    }
+
+    /** As above at the reconstruction size {@code crop} (null: the file's own). */
+    public static Volume writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, int[] crop, IntConsumer onSlice) {
         Volume v;
         try (FastMriFile f = FastMriFile.open(in)) {
-            v = reconstruct(model, f, mask, onSlice);
+            v = reconstruct(model, f, mask, 0, f.kspace().slices(), crop, onSlice);
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("source", in.getFileName().toString());

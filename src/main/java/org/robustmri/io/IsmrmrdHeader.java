@@ -63,6 +63,23 @@ public record IsmrmrdHeader(
         return peCenter >= 0 && peMaximum >= 0 && encodedY > 0;
     }
 
+    /** Rethrows what the XML parser reports instead of printing it. */
+    public static final org.xml.sax.ErrorHandler QUIET = new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(org.xml.sax.SAXParseException e) {
+        }
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+            throw e;
+        }
+    };
+
     /** One parser per thread: creating the factory costs more than parsing a header (catalogs parse thousands). */
     private static final ThreadLocal<javax.xml.parsers.DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
         try {
@@ -70,7 +87,9 @@ public record IsmrmrdHeader(
             f.setNamespaceAware(true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return f.newDocumentBuilder();
+            javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(QUIET); // errors become exceptions, never lines on stderr
+            return b;
         } catch (javax.xml.parsers.ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
@@ -81,6 +100,7 @@ public record IsmrmrdHeader(
         try {
             javax.xml.parsers.DocumentBuilder builder = BUILDER.get();
             builder.reset();
+            builder.setErrorHandler(QUIET);
             doc = builder.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new DataException("ismrmrd_header is not valid XML: " + e.getMessage(), e);

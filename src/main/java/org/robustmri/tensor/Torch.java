@@ -44,9 +44,16 @@ public final class Torch {
                 throw new UncheckedIOException("cannot extract the libtorch native libraries: " + e.getMessage(), e);
             }
             Loader.load(torch.class);
-            // libtorch's own log level from TORCH_CPP_LOG_LEVEL as in PyTorch (the launcher sets ERROR: on a CPU that NNPACK
-            // does not know, every convolution logs a warning)
-            torch.initLogging();
+            // libtorch's own log level: TORCH_CPP_LOG_LEVEL as in PyTorch, ERROR when unset (on a CPU that NNPACK does not
+            // know, every convolution would log a warning)
+            if (System.getenv("TORCH_CPP_LOG_LEVEL") == null && !torch.CommandLineFlagsHasBeenParsed()) {
+                org.bytedeco.javacpp.PointerPointer<org.bytedeco.javacpp.BytePointer> argv =
+                        new org.bytedeco.javacpp.PointerPointer<>("robustmri", "--caffe2_log_level=2").retainReference();
+                torch.ParseCommandLineFlags(new int[]{2}, argv);
+                torch.UpdateLoggingLevelsFromFlags();
+            } else {
+                torch.initLogging();
+            }
             // libtorch parallelises inside its own operators (OpenMP); OpenBLAS's own thread pool, spinning after each
             // BLAS call, then competes with it for the same cores (measured on 2 cores: E2E-VarNet steps 1.4-1.5x
             // slower). One OpenBLAS thread unless the user chose otherwise.

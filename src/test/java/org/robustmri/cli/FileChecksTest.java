@@ -93,4 +93,63 @@ class FileChecksTest {
         assertThat(Main.oneLine(new RuntimeException("Expected a proper Tensor\nException raised from ..."))).isEqualTo("RuntimeException: Expected a proper Tensor");
         assertThat(Main.exitCode(new RuntimeException("x"))).isEqualTo(1);
     }
+
+    /** k-space alone (no target, no header), float32 with a trailing (re, im) axis as robustmri writes it. */
+    static Path bare(Path file) {
+        Random rng = new Random(3);
+        float[][][][][] k = new float[2][2][32][24][2];
+        for (float[][][][] a : k) for (float[][][] b : a) for (float[][] c : b) for (float[] d : c) {
+            d[0] = (float) rng.nextGaussian();
+            d[1] = (float) rng.nextGaussian();
+        }
+        try (io.jhdf.WritableHdfFile f = io.jhdf.HdfFile.write(file)) {
+            f.putDataset("kspace", k);
+            f.putAttribute(org.robustmri.io.KspaceLayout.ATTRIBUTE, org.robustmri.io.KspaceLayout.TRAILING_PAIR_VALUE);
+        }
+        return file;
+    }
+
+    @Test
+    void aFileWithoutTargetOrHeaderIsReconstructedWholeAndScoredAgainstItsOwnKspace() throws IOException {
+        Path in = bare(tmp.resolve("bare.h5"));
+        Path out = tmp.resolve("zf.h5");
+        CliTestSupport.Result r = CliTestSupport.run("zerofill", in.toString(), "--mask", "none", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("no target; no ISMRMRD header either: the whole 32x24 image is reconstructed");
+        assertThat(org.robustmri.io.Hdf5Array.read(out, "reconstruction").shape()).containsExactly(2, 32, 24);
+        // fully sampled: the reconstruction is the computed target itself
+        CliTestSupport.Result m = CliTestSupport.run("metrics", "--target", in.toString(), "--recon", out.toString(), "--json");
+        assertThat(m.code()).as(m.err()).isZero();
+        assertThat(m.err()).contains("no reconstruction_rss; its target is the RSS of the centred inverse FFT of its fully sampled k-space");
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.out()).at("/volumes/0");
+        assertThat(j.get("ssim").asDouble()).isGreaterThan(1 - 1e-9);
+        assertThat(j.get("nmse").asDouble()).isLessThan(1e-12);
+        // --crop picks another size, centred
+        Path cropped = tmp.resolve("crop.h5");
+        assertThat(CliTestSupport.run("zerofill", in.toString(), "--mask", "none", "--crop", "16x16", "--out", cropped.toString()).code()).isZero();
+        assertThat(org.robustmri.io.Hdf5Array.read(cropped, "reconstruction").shape()).containsExactly(2, 16, 16);
+        CliTestSupport.Result mc = CliTestSupport.run("metrics", "--target", in.toString(), "--recon", cropped.toString(), "--json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(mc.out()).at("/volumes/0/ssim").asDouble()).isGreaterThan(1 - 1e-9);
+        assertThat(CliTestSupport.run("zerofill", in.toString(), "--crop", "64x16", "--out", tmp.resolve("big.h5").toString()).err())
+                .contains("--crop 64x16 does not fit the k-space 32x24");
+    }
+
+    @Test
+    void infoShowsWhatItCanReadAndNamesTheBrokenPart() throws IOException {
+        Path in = volume(tmp.resolve("broken.h5"), 64, 32, 32, 32, 32, 32);
+        Path broken = tmp.resolve("broken-header.h5");
+        // the same file with its header replaced by text that is not XML
+        try (io.jhdf.WritableHdfFile f = io.jhdf.HdfFile.write(broken)) {
+            f.putDataset("kspace", new float[1][1][8][8][2]);
+            f.putDataset("ismrmrd_header", "<ismrmrdHeader><encoding>");
+            f.putAttribute(org.robustmri.io.KspaceLayout.ATTRIBUTE, org.robustmri.io.KspaceLayout.TRAILING_PAIR_VALUE);
+        }
+        CliTestSupport.Result r = CliTestSupport.run("info", broken.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("coils: 1").contains("height: 8").contains("problems:").contains("- ismrmrd_header: ismrmrd_header is not valid XML");
+        assertThat(r.err().strip()).startsWith("error: " + broken + ": 1 problem(s): ismrmrd_header").doesNotContain("\n");
+        CliTestSupport.Result ok = CliTestSupport.run("info", in.toString());
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).doesNotContain("problems");
+    }
 }

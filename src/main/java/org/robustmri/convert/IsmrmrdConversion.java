@@ -21,14 +21,15 @@ import java.util.TreeSet;
  * Cartesian ISMRMRD raw data to fully sampled k-space volumes in fastMRI's layout. Each readout is placed at its
  * encoding counters: the phase-encode line at {@code step1 - center + W/2} (fastMRI's padding: the header keeps the
  * encoding limits, so {@code padding_left = W//2 - center}), the readout with its oversampling kept (an asymmetric echo
- * is placed so that {@code center_sample} lands on {@code H/2}); averages are combined or one chosen; repetitions and
+ * is placed so that {@code center_sample} lands on {@code H/2}; readouts flagged as reversed are taken as stored, as
+ * ISMRMRD's own Cartesian reconstruction does); averages are combined or one chosen; repetitions and
  * contrasts become separate volumes unless combined or chosen; noise scans give the coil prewhitening. 3-D data are
  * inverse-FFT'd along one axis and cut into 2-D slices along it.
  */
 public final class IsmrmrdConversion {
     private static final int[] SKIPPED = {IsmrmrdRawFile.FLAG_NOISE, IsmrmrdRawFile.FLAG_PARALLEL_CALIBRATION, IsmrmrdRawFile.FLAG_PHASECORR,
             IsmrmrdRawFile.FLAG_NAVIGATION, IsmrmrdRawFile.FLAG_RTFEEDBACK, IsmrmrdRawFile.FLAG_HPFEEDBACK, IsmrmrdRawFile.FLAG_DUMMYSCAN,
-            IsmrmrdRawFile.FLAG_SURFACECOILCORRECTION};
+            IsmrmrdRawFile.FLAG_SURFACECOILCORRECTION, IsmrmrdRawFile.FLAG_PHASE_STABILIZATION_REFERENCE, IsmrmrdRawFile.FLAG_PHASE_STABILIZATION};
 
     /**
      * @param average    {@code mean} (default) or the index of the average to keep

@@ -18,9 +18,10 @@ import java.util.Map;
  * compound of header, trajectory and samples), read with jHDF. Samples are (re, im) pairs, channel by channel.
  */
 public final class IsmrmrdRawFile {
-    /** ISMRMRD's acquisition flags (bit numbers as in ismrmrd.h, counted from 1). */
-    public static final int FLAG_NOISE = 19, FLAG_PARALLEL_CALIBRATION = 20, FLAG_PHASECORR = 22, FLAG_NAVIGATION = 23,
-            FLAG_RTFEEDBACK = 24, FLAG_HPFEEDBACK = 25, FLAG_DUMMYSCAN = 26, FLAG_SURFACECOILCORRECTION = 27;
+    /** ISMRMRD's acquisition flags (bit numbers as in ismrmrd.h 1.8, counted from 1). */
+    public static final int FLAG_NOISE = 19, FLAG_PARALLEL_CALIBRATION = 20, FLAG_NAVIGATION = 23, FLAG_PHASECORR = 24,
+            FLAG_LAST_IN_MEASUREMENT = 25, FLAG_HPFEEDBACK = 26, FLAG_DUMMYSCAN = 27, FLAG_RTFEEDBACK = 28, FLAG_SURFACECOILCORRECTION = 29,
+            FLAG_PHASE_STABILIZATION_REFERENCE = 30, FLAG_PHASE_STABILIZATION = 31;
 
     /** One readout with its loop counters. */
     public record Acquisition(long flags, int samples, int channels, int centerSample, int discardPre, int discardPost,

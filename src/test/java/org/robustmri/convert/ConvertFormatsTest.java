@@ -140,4 +140,17 @@ class ConvertFormatsTest {
         assertThat(wrong.code()).isEqualTo(2);
         assertThat(wrong.err()).contains("layout 'SCW' needs H and W");
     }
+
+    @Test
+    void realIsmrmrdRawDataConvertToTheKspaceOfTheSameScanMadeAnotherWay() {
+        Path raw = Path.of("samples/real-ismrmrd/pulseq_invivo_brain_gre2d_16ch.h5");
+        Path h5 = convert(raw.toString()).resolve("pulseq_invivo_brain_gre2d_16ch.h5");
+        Path sample = Path.of("samples/real-kspace/pulseq_invivo_brain_16ch.h5");
+        assertClose(kspace(h5), Hdf5Array.read(sample, FastMriFile.KSPACE).data(), 0);
+        assertClose(Hdf5Array.read(h5, FastMriFile.TARGET_RSS).data(), Hdf5Array.read(sample, FastMriFile.TARGET_RSS).data(), 1e-6);
+        try (FastMriFile f = FastMriFile.open(h5)) {
+            assertThat(f.header().orElseThrow().fieldStrengthT()).isEqualTo(2.89362);
+            assertThat(f.header().orElseThrow().receiverChannels()).isEqualTo(16);
+        }
+    }
 }

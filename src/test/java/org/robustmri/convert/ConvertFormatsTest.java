@@ -153,4 +153,26 @@ class ConvertFormatsTest {
             assertThat(f.header().orElseThrow().receiverChannels()).isEqualTo(16);
         }
     }
+
+    @Test
+    void threeDimensionalIsmrmrdIsCutAlongEachAxisAsThePapers7TConverterCutsIt() {
+        // the paper's 7T converter (fastMRI's ifft3c, then a view) on a 10 x 8 x 7 partition-encoded volume, scaled by 1e-14
+        Path raw = Path.of("src/test/resources/presets/7t/in/mp2rageme_000_inv2_te1.h5");
+        String[][] axes = {{"z", "7t-ax"}, {"x", "7t"}, {"y", "7t-cor"}};
+        for (String[] a : axes) {
+            Path h5 = convert(raw.toString(), "--slice-axis", a[0]).resolve("mp2rageme_000_inv2_te1.h5");
+            NdArray ours = Hdf5Array.read(h5, FastMriFile.TARGET_RSS);
+            NdArray paper = Hdf5Array.read(Path.of("src/test/resources/presets", a[1], "expected", "mp2rageme_000_inv2_te1.h5"), FastMriFile.TARGET_RSS);
+            long[] s = ours.shape(), p = paper.shape();
+            // the paper's views put the axes of each plane the other way round: compare ours[s, i, j] with theirs[s, j, i]
+            assertThat(new long[]{p[0], p[2], p[1]}).as("axis " + a[0]).isEqualTo(s);
+            float[] flipped = new float[ours.data().length];
+            for (int k = 0; k < s[0]; k++) {
+                for (int i = 0; i < s[1]; i++) {
+                    for (int j = 0; j < s[2]; j++) flipped[(int) ((k * s[1] + i) * s[2] + j)] = paper.data()[(int) ((k * p[1] + j) * p[2] + i)] * 1e14f;
+                }
+            }
+            assertClose(ours.data(), flipped, 2e-6);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package org.robustmri.cli;
 
 import org.robustmri.io.Provenance;
-import org.robustmri.sim.Distribution;
+import org.robustmri.sim.DistributionRecipe;
 import org.robustmri.sim.DistributionLibrary;
 import org.robustmri.sim.Preview;
 import org.robustmri.sim.SimulatedVolume;
@@ -70,7 +70,7 @@ final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DistributionLibrary lib = DistributionLibrary.load(library);
         if (list) {
-            for (Distribution d : lib.all()) {
+            for (DistributionRecipe d : lib.all()) {
                 out.printf(Locale.ROOT, "%-26s %-5s %-6s %4.1fT %2dch TR %5.0f TE %4.0f TI %5.0f snr %5.1f  %s%n", d.name(),
                         d.anatomy().id(), d.contrast().id(), d.fieldStrengthT(), d.coils(), d.trMs(), d.teMs(), d.tiMs(),
                         d.snr(), d.description());
@@ -88,7 +88,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new Main.UsageException("--preview must name a .png file, got " + preview);
         }
         if (threads < 0) throw new Main.UsageException("--threads must not be negative, got " + threads);
-        List<Distribution> chosen = lib.resolve(distributions);
+        List<DistributionRecipe> chosen = lib.resolve(distributions);
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         SimulationRun.Settings settings = new SimulationRun.Settings(volumes, slices, matrix, seed, workers);
 
@@ -106,7 +106,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         List<Map<String, Object>> params = new ArrayList<>();
-        for (Distribution d : chosen) params.add(d.toMap());
+        for (DistributionRecipe d : chosen) params.add(d.toMap());
         Map<String, Object> sizes = new LinkedHashMap<>();
         sizes.put("volumes_per_distribution", volumes);
         sizes.put("slices", slices);

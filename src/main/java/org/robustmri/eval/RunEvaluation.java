@@ -54,19 +54,11 @@ public final class RunEvaluation {
     static int bestEpoch(RunDirectory run, List<Integer> available) {
         int best = -1;
         double bestVal = Double.NEGATIVE_INFINITY;
-        try {
-            for (String line : Files.readAllLines(run.log())) {
-                String[] f = line.split(",", -1);
-                if (f.length < 5 || f[4].isEmpty() || f[0].equals("step")) continue;
-                int epoch = Integer.parseInt(f[1]);
-                double v = Double.parseDouble(f[4]);
-                if (v > bestVal && available.contains(epoch)) {
-                    bestVal = v;
-                    best = epoch;
-                }
+        for (Map.Entry<Integer, Double> e : run.validationByEpoch().entrySet()) {
+            if (e.getValue() > bestVal && available.contains(e.getKey())) {
+                bestVal = e.getValue();
+                best = e.getKey();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         if (best < 0) throw new DataException(run.log(), "no validation SSIM logged: 'best' needs a validation set");
         return best;

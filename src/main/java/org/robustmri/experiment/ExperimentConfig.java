@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.robustmri.io.DataException;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ModelSpec;
 import org.robustmri.train.TrainSpec;
@@ -169,24 +168,67 @@ public record ExperimentConfig(
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static ExperimentConfig read(Path file) {
-        try {
-            return YAML.readValue(file.toFile(), ExperimentConfig.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' at "
-                    + e.getPathReference().replaceAll("org\\.robustmri\\.experiment\\.ExperimentConfig(\\$)?", "") + "; known: "
-                    + e.getKnownPropertyIds(), e);
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("(top level)");
-            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException(file + ": no such experiment config file", e);
-        } catch (IOException e) {
-            throw new DataException(file, "cannot read experiment config: " + e.getMessage().lines().findFirst().orElse(""), e);
+        return org.robustmri.io.YamlFiles.read(YAML, file, ExperimentConfig.class, "experiment config");
+    }
+
+    /** This config, checked for everything that needs no data: names, references between sections, ranges. */
+    public ExperimentConfig validated() {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("experiment needs a name");
+        if (trainingSets == null || trainingSets.isEmpty()) throw new IllegalArgumentException("experiment needs training_sets");
+        if (testSets == null || testSets.isEmpty()) throw new IllegalArgumentException("experiment needs test_sets");
+        if (models == null || models.isEmpty()) throw new IllegalArgumentException("experiment needs models");
+        if (simulate == null && (data == null || data.trainCatalogs() == null || data.testCatalogs() == null)) {
+            throw new IllegalArgumentException("experiment needs simulate: or data: {train_catalogs, test_catalogs}");
         }
+        if (analyses != null) {
+            for (String a : analyses) {
+                if (!ALL_ANALYSES.contains(a)) throw new IllegalArgumentException("unknown analysis '" + a + "'; known: " + ALL_ANALYSES);
+            }
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (TrainingSet t : trainingSets) {
+            if (t.name() == null || t.components() == null || t.components().isEmpty()) {
+                throw new IllegalArgumentException("every training set needs a name and components");
+            }
+            if (!names.add(t.name())) throw new IllegalArgumentException("duplicate training set '" + t.name() + "'");
+            if (t.name().contains(",") || t.name().contains("__")) throw new IllegalArgumentException("training set names may not contain ',' or '__': " + t.name());
+        }
+        for (ModelEntry m : models) {
+            if (ModelRegistry.parameterCount(m.spec()) == 0) {
+                throw new IllegalArgumentException("model " + m.model() + " has no weights to train: list it under baselines");
+            }
+            if (m.trainingSets() != null) {
+                if (m.trainingSets().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": training_sets is empty");
+                for (String n : m.trainingSets()) {
+                    if (!names.contains(n)) {
+                        throw new IllegalArgumentException("model " + m.model() + ": training set '" + n + "' is not defined; defined: " + names);
+                    }
+                }
+            }
+            if (m.modelSeeds() != null && m.modelSeeds().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": model_seeds is empty");
+        }
+        java.util.Set<String> baselineNames = new java.util.LinkedHashSet<>(List.of(org.robustmri.report.Report.ZERO_FILLED));
+        for (ModelSpec b : baselineSpecs()) {
+            if (ModelRegistry.parameterCount(b) != 0) throw new IllegalArgumentException("baseline " + b.name() + " has weights to train: list it under models");
+            if (!baselineNames.add(b.name())) throw new IllegalArgumentException("baseline " + b.name() + " is listed twice");
+        }
+        if (simulate != null) {
+            if (simulate.distributions() == null || simulate.distributions().isEmpty()) throw new IllegalArgumentException("simulate needs distributions");
+            atLeast("simulate.train_volumes", simulate.trainVolumes(), 1);
+            atLeast("simulate.validation_volumes", simulate.validationVolumes(), 0);
+            atLeast("simulate.test_volumes", simulate.testVolumes(), 1);
+            atLeast("simulate.slices", simulate.slices(), 1);
+            atLeast("simulate.matrix", simulate.matrix(), 16);
+        }
+        if (panelSlices != null) atLeast("panel_slices", panelSlices, 0);
+        if (earlyStopping != null && !List.of("validation", "test").contains(earlyStopping)) {
+            throw new IllegalArgumentException("early_stopping must be validation or test, got '" + earlyStopping + "'");
+        }
+        return this;
+    }
+
+    private static void atLeast(String key, Integer value, int min) {
+        if (value != null && value < min) throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
     }
 
     public String toYaml() {

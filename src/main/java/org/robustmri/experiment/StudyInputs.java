@@ -1,6 +1,9 @@
 package org.robustmri.experiment;
 
+import org.robustmri.data.Catalog;
+import org.robustmri.data.CatalogEntry;
 import org.robustmri.io.DataException;
+import org.robustmri.train.TrainRun;
 import org.robustmri.io.Manifest;
 
 import java.nio.file.Files;
@@ -39,6 +42,61 @@ final class StudyInputs {
 
     StudyInputs(Path study) {
         this.study = study.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Before any finished work is trusted: the study's inputs must be the ones it recorded. A change stops the study
+     * naming the files, unless changed data was accepted; inputs seen for the first time are recorded.
+     */
+    static void check(StudyContext ctx, List<Experiment.RunPlan> runs, boolean acceptChanged, Experiment.Listener l) {
+        StudyInputs record = new StudyInputs(ctx.out());
+        List<Input> inputs = record.inputs(ctx, runs);
+        l.phase(record.recorded() ? "verify inputs" : "record inputs", inputs.size(), "files");
+        Check check = record.check(inputs, n -> l.step(""));
+        List<Change> changes = check.changes();
+        l.endPhase();
+        if (!changes.isEmpty() && !acceptChanged) {
+            throw new DataException(changes.get(0).describe() + (changes.size() > 1 ? "; and " + (changes.size() - 1) + " more input(s)" : "")
+                    + "; finished runs were made with the recorded data: "
+                    + (ctx.simulated() ? "delete " + ctx.dataDir() + " to simulate it again, or " : "restore it, or ")
+                    + "pass --accept-changed-data to go on with the new data");
+        }
+        for (Change c : changes) l.message("accepted changed input: " + c.describe());
+        if (record.recorded() && changes.isEmpty() && !check.news()) return;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (!changes.isEmpty()) fields.put("accepted_changes", changes.stream().map(Change::key).toList());
+        record.write(check, fields);
+    }
+
+    /** Every file the study's work depends on: library YAML, catalogs, box annotations, and the data volumes it uses. */
+    private List<Input> inputs(StudyContext ctx, List<Experiment.RunPlan> runs) {
+        ExperimentConfig cfg = ctx.config();
+        Map<String, Input> in = new LinkedHashMap<>();
+        if (ctx.simulated() && cfg.simulate().library() != null) {
+            Path lib = ctx.resolveConfigPath(cfg.simulate().library());
+            in.putIfAbsent(lib.toString(), input(lib, lib.toString()));
+        }
+        java.util.Set<String> catalogs = new java.util.LinkedHashSet<>(ctx.trainCatalogs());
+        catalogs.addAll(ctx.validationCatalogs());
+        catalogs.addAll(ctx.testCatalogs());
+        for (ExperimentConfig.TrainingSet t : cfg.trainingSets()) {
+            if (t.catalogs() != null) for (String c : t.catalogs()) catalogs.add(ctx.resolveConfigPath(c).toString());
+        }
+        for (String c : catalogs) in.putIfAbsent(c, input(Path.of(c), c));
+        Path boxes = ctx.pathologyBoxesFile();
+        if (boxes != null) in.putIfAbsent(boxes.toString(), input(boxes, boxes.toString()));
+        Path root = ctx.dataRootPath();
+        java.util.Set<CatalogEntry> volumes = new java.util.LinkedHashSet<>();
+        for (Experiment.RunPlan r : runs) {
+            TrainRun.Split split = TrainRun.split(r.spec());
+            volumes.addAll(split.mixture().entries());
+            volumes.addAll(split.heldOut());
+        }
+        Catalog test = ctx.testCatalog();
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> t : ctx.tests().entrySet()) volumes.addAll(ctx.testVolumes(t, test));
+        if (!ctx.validationCatalogs().isEmpty()) volumes.addAll(StudyContext.readCatalogs(ctx.validationCatalogs()).entries());
+        for (CatalogEntry e : volumes) e.locate(root).ifPresent(p -> in.putIfAbsent("volume " + p, input(p, e.identity())));
+        return new ArrayList<>(in.values());
     }
 
     Path file() {

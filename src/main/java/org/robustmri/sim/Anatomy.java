@@ -34,7 +34,7 @@ public enum Anatomy {
     }
 
     /** A new simulated subject of this anatomy; everything about it is drawn from {@code rng}. */
-    Phantom newSubject(SplittableRandom rng, Distribution d) {
+    Phantom newSubject(SplittableRandom rng, DistributionRecipe d) {
         double lesionProbability = d.lesionProbability();
         return switch (this) {
             case BRAIN -> new BrainPhantom(rng, lesionProbability, d.lesionSizeMinMm(), d.lesionSizeMaxMm(), d.lesionContrast());

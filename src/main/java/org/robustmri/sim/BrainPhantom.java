@@ -38,7 +38,7 @@ final class BrainPhantom extends Phantom {
     private final double lesionContrast;
 
     BrainPhantom(SplittableRandom rng, double lesionProbability) {
-        this(rng, lesionProbability, Distribution.LESION_SIZE_MIN_MM, Distribution.LESION_SIZE_MAX_MM, 1.0);
+        this(rng, lesionProbability, DistributionRecipe.LESION_SIZE_MIN_MM, DistributionRecipe.LESION_SIZE_MAX_MM, 1.0);
     }
 
     BrainPhantom(SplittableRandom rng, double lesionProbability, double sizeMin, double sizeMax, double lesionContrast) {
@@ -75,10 +75,10 @@ final class BrainPhantom extends Phantom {
             lesions[i] = new double[]{
                     side * uniform(rng, 14, 26) * kx, uniform(rng, -24, 26) * ky, uniform(rng, 6, 32) * kz,
                     uniform(rng, 2.0, 5.5), uniform(rng, 2.0, 6.5), uniform(rng, 2.0, 5.0)};
-            if (sizeMin != Distribution.LESION_SIZE_MIN_MM || sizeMax != Distribution.LESION_SIZE_MAX_MM) {
+            if (sizeMin != DistributionRecipe.LESION_SIZE_MIN_MM || sizeMax != DistributionRecipe.LESION_SIZE_MAX_MM) {
                 // the same draws mapped onto the distribution's range (the default range leaves them untouched)
-                double k = (sizeMax - sizeMin) / (Distribution.LESION_SIZE_MAX_MM - Distribution.LESION_SIZE_MIN_MM);
-                for (int j = 3; j < 6; j++) lesions[i][j] = sizeMin + (lesions[i][j] - Distribution.LESION_SIZE_MIN_MM) * k;
+                double k = (sizeMax - sizeMin) / (DistributionRecipe.LESION_SIZE_MAX_MM - DistributionRecipe.LESION_SIZE_MIN_MM);
+                for (int j = 3; j < 6; j++) lesions[i][j] = sizeMin + (lesions[i][j] - DistributionRecipe.LESION_SIZE_MIN_MM) * k;
             }
         }
         this.lesionContrast = lesionContrast;

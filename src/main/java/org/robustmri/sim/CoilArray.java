@@ -28,7 +28,7 @@ final class CoilArray {
     private final double norm;
     private final double[][] cholesky;
 
-    CoilArray(Distribution d, SplittableRandom rng) {
+    CoilArray(DistributionRecipe d, SplittableRandom rng) {
         coils = d.coils();
         boolean head = d.anatomy() == Anatomy.BRAIN;
         double radius = head ? Shapes.uniform(rng, 118, 128) : Shapes.uniform(rng, 84, 92);

@@ -48,9 +48,9 @@ public final class DistributionLibrary {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Map<String, Map<String, JsonNode>> raw;
-    private final Map<String, Distribution> byName;
+    private final Map<String, DistributionRecipe> byName;
 
-    private DistributionLibrary(Map<String, Map<String, JsonNode>> raw, Map<String, Distribution> byName) {
+    private DistributionLibrary(Map<String, Map<String, JsonNode>> raw, Map<String, DistributionRecipe> byName) {
         this.raw = raw;
         this.byName = byName;
     }
@@ -117,7 +117,7 @@ public final class DistributionLibrary {
             throw new IllegalArgumentException(source + ": 'distributions' must be a mapping from name to entry");
         }
         Map<String, Map<String, JsonNode>> newRaw = new LinkedHashMap<>(raw);
-        Map<String, Distribution> newByName = new LinkedHashMap<>(byName);
+        Map<String, DistributionRecipe> newByName = new LinkedHashMap<>(byName);
         for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
@@ -151,7 +151,7 @@ public final class DistributionLibrary {
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException(where + ": missing required key(s) " + String.join(", ", missing));
             }
-            Distribution d;
+            DistributionRecipe d;
             try {
                 d = build(name, merged, where);
             } catch (IllegalArgumentException ex) {
@@ -167,9 +167,9 @@ public final class DistributionLibrary {
         return new DistributionLibrary(newRaw, newByName);
     }
 
-    private static Distribution build(String name, Map<String, JsonNode> f, String where) {
+    private static DistributionRecipe build(String name, Map<String, JsonNode> f, String where) {
         Anatomy anatomy = Anatomy.parse(text(where, "anatomy", f.get("anatomy")));
-        return new Distribution(
+        return new DistributionRecipe(
                 name,
                 f.containsKey("description") ? text(where, "description", f.get("description")) : "",
                 anatomy,
@@ -195,7 +195,7 @@ public final class DistributionLibrary {
 
     /** {@code lesion_size_mm: [min, max]} semi-axes; default the phantom's own range. */
     private static double[] lesionSize(String where, JsonNode n) {
-        if (n == null) return new double[]{Distribution.LESION_SIZE_MIN_MM, Distribution.LESION_SIZE_MAX_MM};
+        if (n == null) return new double[]{DistributionRecipe.LESION_SIZE_MIN_MM, DistributionRecipe.LESION_SIZE_MAX_MM};
         if (!n.isArray() || n.size() != 2 || !n.get(0).isNumber() || !n.get(1).isNumber()) {
             throw new IllegalArgumentException(where + ": 'lesion_size_mm' must be [min, max] in mm");
         }
@@ -230,8 +230,8 @@ public final class DistributionLibrary {
     }
 
     /** The distribution called {@code name}; an unknown name is an error listing the known ones. */
-    public Distribution get(String name) {
-        Distribution d = byName.get(name);
+    public DistributionRecipe get(String name) {
+        DistributionRecipe d = byName.get(name);
         if (d == null) {
             throw new IllegalArgumentException("unknown distribution '" + name + "'; known: " + String.join(", ", byName.keySet()));
         }
@@ -239,10 +239,10 @@ public final class DistributionLibrary {
     }
 
     /** Looks up several names in order; duplicates are errors. */
-    public List<Distribution> resolve(List<String> names) {
+    public List<DistributionRecipe> resolve(List<String> names) {
         if (names == null || names.isEmpty()) throw new IllegalArgumentException("no distributions given");
         Set<String> seen = new LinkedHashSet<>();
-        List<Distribution> out = new ArrayList<>();
+        List<DistributionRecipe> out = new ArrayList<>();
         for (String n : names) {
             String name = n.strip();
             if (name.isEmpty()) throw new IllegalArgumentException("empty distribution name in the list");
@@ -261,7 +261,7 @@ public final class DistributionLibrary {
         return List.copyOf(byName.keySet());
     }
 
-    public List<Distribution> all() {
+    public List<DistributionRecipe> all() {
         return List.copyOf(byName.values());
     }
 }

@@ -29,7 +29,7 @@ public final class SignalModel {
     }
 
     /** T1 in ms of {@code t} for distribution {@code d}, including contrast agent for post-contrast images. */
-    public static double t1Ms(Tissue t, Distribution d) {
+    public static double t1Ms(Tissue t, DistributionRecipe d) {
         double t1 = t.t1Ms(d.fieldStrengthT());
         if (d.contrast().postContrast() && t.contrastAgentMm() > 0) {
             double rate = 1000.0 / t1 + relaxivity(d.fieldStrengthT()) * t.contrastAgentMm();
@@ -39,14 +39,14 @@ public final class SignalModel {
     }
 
     /** Apparent T2 in ms of {@code t} for distribution {@code d}. */
-    public static double t2Ms(Tissue t, Distribution d) {
+    public static double t2Ms(Tissue t, DistributionRecipe d) {
         double t2 = t.t2Ms(d.fieldStrengthT());
         if (t.isFat() && d.sequenceType().echoTrain()) t2 *= FAT_ECHO_TRAIN_T2_FACTOR;
         return t2;
     }
 
     /** Signal of {@code t} for distribution {@code d} (before fat suppression and coil sensitivities). */
-    public static double signal(Tissue t, Distribution d) {
+    public static double signal(Tissue t, DistributionRecipe d) {
         if (t.protonDensity() == 0) return 0;
         double t1 = t1Ms(t, d);
         double t2 = t2Ms(t, d);
@@ -60,7 +60,7 @@ public final class SignalModel {
     }
 
     /** Signals of all tissues, indexed by label. */
-    static double[] table(Distribution d) {
+    static double[] table(DistributionRecipe d) {
         Tissue[] all = Tissue.values();
         double[] out = new double[all.length];
         for (Tissue t : all) out[t.ordinal()] = signal(t, d);

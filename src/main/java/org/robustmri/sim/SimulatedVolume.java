@@ -22,7 +22,7 @@ import java.util.Map;
  *                     neighbourhood on the rendering grid holds one tissue, {@link Tissue#MIXED} otherwise
  * @param slicePositionsMm slice positions along the slice axis
  */
-public record SimulatedVolume(Distribution distribution, long seed, int index, int slices, int matrix,
+public record SimulatedVolume(DistributionRecipe distribution, long seed, int index, int slices, int matrix,
                               float[] kspace, float[] target, byte[] labels, double[] slicePositionsMm) {
 
     /** Institution written to every simulated header. */

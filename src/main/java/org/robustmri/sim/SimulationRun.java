@@ -60,9 +60,9 @@ public final class SimulationRun {
      * {@link SimulatedVolume#fileName()} files; {@code onSlice} (may be null) is called after every slice from
      * the worker threads. Returns the files in (distribution, volume) order.
      */
-    public static Result run(List<Distribution> distributions, Settings settings, Path outDir, Runnable onSlice) {
+    public static Result run(List<DistributionRecipe> distributions, Settings settings, Path outDir, Runnable onSlice) {
         if (distributions.isEmpty()) throw new IllegalArgumentException("no distributions given");
-        for (Distribution d : distributions) VolumeJob.checkFits(d.coils(), settings.slices(), settings.matrix());
+        for (DistributionRecipe d : distributions) VolumeJob.checkFits(d.coils(), settings.slices(), settings.matrix());
         org.robustmri.io.OutputDirectory.claim(outDir, org.robustmri.io.OutputDirectory.Kind.SIMULATION);
         int perDistribution = settings.volumes();
         int volumes = distributions.size() * perDistribution;
@@ -103,7 +103,7 @@ public final class SimulationRun {
                 synchronized (lock) {
                     job = jobs[v];
                     if (job == null) {
-                        Distribution d = distributions.get(v / perDistribution);
+                        DistributionRecipe d = distributions.get(v / perDistribution);
                         job = new VolumeJob(d, settings.seed(), v % perDistribution, slices, settings.matrix());
                         jobs[v] = job;
                         created.incrementAndGet();

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Simulates fully sampled multi-coil k-space volumes of a {@link Distribution}, deterministically for a seed.
+ * Simulates fully sampled multi-coil k-space volumes of a {@link DistributionRecipe}, deterministically for a seed.
  *
  * <p>Per volume a subject (anatomy, pose), a coil array and the noise covariance are drawn from a generator
  * seeded by (seed, distribution name, volume index); every slice then draws its thermal noise from its own
@@ -28,7 +28,7 @@ public final class Simulator {
     }
 
     /** Simulates one whole volume in the calling thread. */
-    public static SimulatedVolume simulate(Distribution d, long seed, int index, int slices, int matrix) {
+    public static SimulatedVolume simulate(DistributionRecipe d, long seed, int index, int slices, int matrix) {
         VolumeJob job = new VolumeJob(d, seed, index, slices, matrix);
         for (int s = 0; s < slices; s++) {
             try (PointerScope scope = new PointerScope()) {

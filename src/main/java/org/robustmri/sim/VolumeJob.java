@@ -23,7 +23,7 @@ final class VolumeJob {
     /** Sensitivities are evaluated every this many rendering pixels and interpolated (they are smooth). */
     private static final int SENS_STEP = 8;
 
-    final Distribution d;
+    final DistributionRecipe d;
     final long seed;
     final int index, slices, matrix, coils;
     private final long volumeSeed;
@@ -38,7 +38,7 @@ final class VolumeJob {
     private final byte[] labels;
     private final AtomicInteger done = new AtomicInteger();
 
-    VolumeJob(Distribution d, long seed, int index, int slices, int matrix) {
+    VolumeJob(DistributionRecipe d, long seed, int index, int slices, int matrix) {
         Simulator.checkSizes(slices, matrix);
         if (index < 0) throw new IllegalArgumentException("volume index must not be negative, got " + index);
         this.d = d;

@@ -1,7 +1,7 @@
 /**
  * Simulated multi-coil MRI data: the embedded default datasets, written in the exact fastMRI layout.
  *
- * <p>A {@link org.robustmri.sim.Distribution} (from the YAML {@link org.robustmri.sim.DistributionLibrary})
+ * <p>A {@link org.robustmri.sim.DistributionRecipe} (from the YAML {@link org.robustmri.sim.DistributionLibrary})
  * fixes anatomy, contrast, field strength, receive array, sequence timing, noise and scanner identity.
  * {@link org.robustmri.sim.Simulator#simulate} draws a subject (procedural brain or knee made of implicit
  * shapes), turns its tissues into signal with the {@link org.robustmri.sim.SignalModel}, applies coil

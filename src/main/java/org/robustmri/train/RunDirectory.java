@@ -103,4 +103,29 @@ public record RunDirectory(Path root) {
         }
         return Optional.empty();
     }
+
+    /** Epochs committed and verified (0 when none is). */
+    public int finishedEpochs() {
+        return latestVerifiedCommit().map(Commit::epoch).orElse(0);
+    }
+
+    /** Steps committed and verified (0 when none is). */
+    public long doneSteps() {
+        return latestVerifiedCommit().map(Commit::step).orElse(0L);
+    }
+
+    /** Validation SSIM per epoch from the training log (empty without a validation set or a log). */
+    public java.util.TreeMap<Integer, Double> validationByEpoch() {
+        java.util.TreeMap<Integer, Double> out = new java.util.TreeMap<>();
+        if (!java.nio.file.Files.exists(log())) return out;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(log())) {
+                String[] f = line.split(",", -1);
+                if (f.length == 5 && !f[4].isEmpty() && !f[0].equals("step")) out.put(Integer.parseInt(f[1]), Double.parseDouble(f[4]));
+            }
+        } catch (java.io.IOException e) {
+            throw new org.robustmri.io.DataException(log(), "cannot read: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

@@ -55,23 +55,7 @@ public record TrainSpec(
     }
 
     public static TrainSpec read(Path file) {
-        try {
-            return YAML.readValue(file.toFile(), TrainSpec.class).withDefaults();
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "'; known: "
-                    + e.getKnownPropertyIds(), e);
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-            String key = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("(top level)");
-            throw new IllegalArgumentException(file + ": key '" + key + "' has the wrong type: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException(file + ": no such training config file", e);
-        } catch (IOException e) {
-            throw new DataException(file, "cannot read training config: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        return org.robustmri.io.YamlFiles.read(YAML, file, TrainSpec.class, "training config").withDefaults();
     }
 
     /**

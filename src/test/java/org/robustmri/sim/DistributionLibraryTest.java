@@ -22,7 +22,7 @@ class DistributionLibraryTest {
     void builtInLibraryHasTheNamedDistributionsWithConsistentParameters() {
         DistributionLibrary lib = DistributionLibrary.builtIn();
         assertThat(lib.names()).containsAll(REQUIRED_NAMES).hasSizeGreaterThanOrEqualTo(8);
-        for (Distribution d : lib.all()) {
+        for (DistributionRecipe d : lib.all()) {
             // the name encodes anatomy, contrast, field and coils; the parameters must agree with it
             String[] parts = d.name().split("-");
             assertThat(parts[0]).isEqualTo(d.anatomy().id());
@@ -32,7 +32,7 @@ class DistributionLibraryTest {
             assertThat(d.model()).doesNotContainIgnoringCase("prisma").doesNotContainIgnoringCase("skyra")
                     .doesNotContainIgnoringCase("signa").doesNotContainIgnoringCase("achieva");
         }
-        Distribution flair = lib.get("brain-flair-3T-16ch");
+        DistributionRecipe flair = lib.get("brain-flair-3T-16ch");
         assertThat(flair.tiMs()).isPositive();
         // the FLAIR inversion time nulls CSF within 1 % of fully relaxed water
         assertThat(Math.abs(SignalModel.signal(Tissue.CSF, flair))).isLessThan(0.01);
@@ -70,15 +70,15 @@ class DistributionLibraryTest {
                     scaling: 1e-3
                 """);
         DistributionLibrary lib = DistributionLibrary.load(yaml);
-        Distribution t2 = lib.get("brain-t2-3T-16ch");
+        DistributionRecipe t2 = lib.get("brain-t2-3T-16ch");
         assertThat(t2.snr()).isEqualTo(20);
         assertThat(t2.coils()).isEqualTo(16);
         assertThat(t2.protocol()).isEqualTo("AXT2");
-        Distribution knee = lib.get("my-knee");
+        DistributionRecipe knee = lib.get("my-knee");
         assertThat(knee.coils()).isEqualTo(8);
         assertThat(knee.contrast()).isEqualTo(Contrast.PD);
         assertThat(knee.vendor()).isEqualTo("Example Vendor");
-        Distribution mine = lib.get("my-brain");
+        DistributionRecipe mine = lib.get("my-brain");
         assertThat(mine.fieldStrengthT()).isEqualTo(0.55);
         assertThat(mine.scaling()).isEqualTo(1e-3);
         assertThat(mine.fovMm()).isEqualTo(Anatomy.BRAIN.defaultFovMm());

@@ -15,7 +15,7 @@ class LesionBoxesTest {
 
     @Test
     void everyLesionPixelIsInsideABoxAndEveryBoxHoldsLesion() {
-        Distribution d = DistributionLibrary.builtIn().get("brain-t2-3T-16ch-lesions");
+        DistributionRecipe d = DistributionLibrary.builtIn().get("brain-t2-3T-16ch-lesions");
         assertThat(d.lesionProbability()).isEqualTo(1.0);
         int m = 128, slices = 12;
         SimulatedVolume v = Simulator.simulate(d, 3, 0, slices, m);
@@ -54,7 +54,7 @@ class LesionBoxesTest {
 
     @Test
     void simulateWritesTheBoxesAsFastMriPlusAnnotations() {
-        Distribution d = DistributionLibrary.builtIn().get("brain-t2-3T-16ch-lesions");
+        DistributionRecipe d = DistributionLibrary.builtIn().get("brain-t2-3T-16ch-lesions");
         SimulationRun.run(List.of(d), new SimulationRun.Settings(1, 12, 128, 3, 2), tmp, null);
         PathologyBoxes read = PathologyBoxes.read(tmp.resolve(SimulationRun.ANNOTATIONS));
         List<SimulatedVolume.LesionBox> expected = Simulator.simulate(d, 3, 0, 12, 128).lesionBoxes();

@@ -31,7 +31,7 @@ class SimulationRunTest {
 
     @Test
     void filesAreIdenticalForOneAndTwoThreads() throws IOException {
-        List<Distribution> ds = LIB.resolve(List.of("knee-pdfs-1.5T-8ch", "brain-t1-1.5T-8ch"));
+        List<DistributionRecipe> ds = LIB.resolve(List.of("knee-pdfs-1.5T-8ch", "brain-t1-1.5T-8ch"));
         AtomicInteger steps = new AtomicInteger();
         SimulationRun.Result one = SimulationRun.run(ds, new SimulationRun.Settings(2, 3, 32, 42, 1), tmp.resolve("one"), steps::incrementAndGet);
         SimulationRun.Result two = SimulationRun.run(ds, new SimulationRun.Settings(2, 3, 32, 42, 2), tmp.resolve("two"), null);
@@ -56,11 +56,11 @@ class SimulationRunTest {
     @Test
     void everyNamedDistributionWritesTheRightHeaderAndAttributes() {
         int m = 32;
-        List<Distribution> all = LIB.all();
+        List<DistributionRecipe> all = LIB.all();
         SimulationRun.Result r = SimulationRun.run(all, new SimulationRun.Settings(1, 1, m, 5, 2), tmp, null);
         assertThat(r.files()).hasSize(all.size());
         for (int k = 0; k < all.size(); k++) {
-            Distribution d = all.get(k);
+            DistributionRecipe d = all.get(k);
             try (FastMriFile f = FastMriFile.open(r.files().get(k))) {
                 assertThat(f.fileName()).isEqualTo("sim_" + d.name() + "_0000.h5");
                 FastMriFile.KspaceGeometry g = f.kspace();
@@ -96,7 +96,7 @@ class SimulationRunTest {
 
     @Test
     void previewHasOneColumnPerFileAndTwoRows() throws IOException {
-        List<Distribution> ds = LIB.resolve(List.of("brain-flair-3T-16ch", "knee-pd-1.5T-15ch"));
+        List<DistributionRecipe> ds = LIB.resolve(List.of("brain-flair-3T-16ch", "knee-pd-1.5T-15ch"));
         SimulationRun.Result r = SimulationRun.run(ds, new SimulationRun.Settings(1, 2, 32, 1, 2), tmp, null);
         Path png = tmp.resolve("sheet.png");
         Preview.write(png, r.files());

@@ -28,7 +28,7 @@ class SimulatorTest {
 
     @Test
     void sameSeedGivesIdenticalVolumesAndAnotherSeedDoesNot() {
-        Distribution d = LIB.get("brain-t1post-1.5T-12ch");
+        DistributionRecipe d = LIB.get("brain-t1post-1.5T-12ch");
         SimulatedVolume a = Simulator.simulate(d, 11, 2, 2, 32);
         SimulatedVolume b = Simulator.simulate(d, 11, 2, 2, 32);
         SimulatedVolume c = Simulator.simulate(d, 12, 2, 2, 32);
@@ -46,7 +46,7 @@ class SimulatorTest {
 
     @Test
     void shapesAndFiniteValues() {
-        Distribution d = LIB.get("knee-pdfs-1.5T-8ch");
+        DistributionRecipe d = LIB.get("knee-pdfs-1.5T-8ch");
         SimulatedVolume v = Simulator.simulate(d, 3, 0, 2, 48);
         assertThat(v.kspace()).hasSize(2 * 8 * 96 * 48 * 2);
         assertThat(v.target()).hasSize(2 * 48 * 48);
@@ -60,7 +60,7 @@ class SimulatorTest {
 
     @Test
     void targetIsTheRssOfTheFullySampledNoisyKspace() {
-        Distribution d = LIB.get("brain-flair-3T-16ch");
+        DistributionRecipe d = LIB.get("brain-flair-3T-16ch");
         SimulatedVolume v = Simulator.simulate(d, 5, 1, 2, 32);
         Path file = tmp.resolve(v.fileName());
         FastMriWriter.writeVolume(file, v.toWriterVolume());
@@ -202,7 +202,7 @@ class SimulatorTest {
     }
 
     /** Mean RSS in object-free background (pure background labels away from the head): proportional to the noise level. */
-    private static double backgroundLevel(Distribution d) {
+    private static double backgroundLevel(DistributionRecipe d) {
         int m = 64;
         SimulatedVolume v = Simulator.simulate(d, 9, 0, 1, m);
         byte[] labels = v.labelSlice(0);
@@ -269,7 +269,7 @@ class SimulatorTest {
 
     @Test
     void nonPositiveSizesAreRejected() {
-        Distribution d = LIB.get("knee-pd-3T-15ch");
+        DistributionRecipe d = LIB.get("knee-pd-3T-15ch");
         assertThatThrownBy(() -> Simulator.simulate(d, 0, 0, 0, 32)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("slices must be positive");
         assertThatThrownBy(() -> Simulator.simulate(d, 0, 0, 1, 0)).isInstanceOf(IllegalArgumentException.class)

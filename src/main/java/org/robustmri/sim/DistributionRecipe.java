@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * @param lesionSizeMaxMm  largest lesion semi-axis (mm)
  * @param lesionContrast   lesion proton density relative to the lesion tissue's own (1: unchanged)
  */
-public record Distribution(
+public record DistributionRecipe(
         String name,
         String description,
         Anatomy anatomy,
@@ -61,7 +61,7 @@ public record Distribution(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     public static final int MAX_COILS = 64;
 
-    public Distribution {
+    public DistributionRecipe {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(anatomy, "anatomy");
         Objects.requireNonNull(contrast, "contrast");

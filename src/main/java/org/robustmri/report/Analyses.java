@@ -14,10 +14,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The paper's analyses over per-volume SSIM, computed per architecture (every table starts with the model) and per
- * checkpoint rule: P vs Q vs P+Q, a mixture against the best single distribution, the robustness plot with effective
- * robustness, distributional overfitting with early stopping, the train x test matrix, and one row per claim and
- * architecture saying whether it holds.
+ * Per-volume SSIM of every arm (a model trained on a training set; its runs are the seeds) under every checkpoint
+ * rule, with volume-bootstrap intervals, paired differences, the robustness fit and the curves over epochs: what the
+ * typed comparisons ({@link Comparisons}) and the claims ({@link Claims}) are computed from.
  *
  * <ul>
  *   <li>In- and out-of-distribution are decided by data ({@link Relations}).</li>
@@ -58,10 +57,21 @@ public final class Analyses {
     public record Arm(String model, String trainSet) {
     }
 
-    /** Options of the analyses. {@code matchTolerance}: how far below a specialist a mixture may be and still "match". */
-    public record Options(boolean earlyStoppingOnTest, double matchTolerance) {
+    /**
+     * Options of the analyses: early stopping on the in-distribution test sets (only when asked), and the claims'
+     * thresholds: {@code matchTolerance}, how far below a specialist a mixture may be and still "match";
+     * {@code overfittingDrop}, how far below its peak a run's last OOD SSIM must be to count as overfitting.
+     */
+    public record Options(boolean earlyStoppingOnTest, double matchTolerance, double overfittingDrop) {
+        public static final double MATCH_TOLERANCE = 0.01;
+        public static final double OVERFITTING_DROP = 0.002;
+
+        public Options(boolean earlyStoppingOnTest, double matchTolerance) {
+            this(earlyStoppingOnTest, matchTolerance, OVERFITTING_DROP);
+        }
+
         public static Options defaults() {
-            return new Options(false, 0.01);
+            return new Options(false, MATCH_TOLERANCE, OVERFITTING_DROP);
         }
     }
 
@@ -109,6 +119,20 @@ public final class Analyses {
 
     public Relations relations() {
         return relations;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The distributions a training set mixes. */
+    public Set<String> components(String trainSet) {
+        return components.get(trainSet);
+    }
+
+    /** What is known of a run (its training set, model, seeds, validation). */
+    public RunInfo run(String run) {
+        return runs.get(run);
     }
 
     public List<String> models() {
@@ -230,9 +254,6 @@ public final class Analyses {
     }
 
     private final Map<List<Object>, Cell> cells = new java.util.HashMap<>();
-    private Table pVsQ;
-    private Table diversity;
-    private Table overfitting;
 
     private Cell computeCell(Arm arm, String test, Checkpoint rule) {
         Map<String, double[]> v = volumes(arm, test, rule);
@@ -274,7 +295,7 @@ public final class Analyses {
         return mean(arm, rule, t -> relations.kind(arm.trainSet(), t) == kind);
     }
 
-    private double mean(Arm arm, Checkpoint rule, java.util.function.Predicate<String> include) {
+    double mean(Arm arm, Checkpoint rule, java.util.function.Predicate<String> include) {
         double s = 0;
         int n = 0;
         for (String t : testSets) {
@@ -296,71 +317,7 @@ public final class Analyses {
         return null;
     }
 
-    // ------------------------------------------------------------------------------------------ tables
-
-    /** 1. In-distribution SSIM of the models trained on P, on Q and on P+Q, for every two-component mixture. */
-    public Table pVsQ() {
-        if (pVsQ != null) return pVsQ;
-        Table t = new Table("p_vs_q", "P vs Q vs P+Q on each one's in-distribution test sets (95% volume bootstrap; difference paired)",
-                List.of("model", "checkpoint", "mixture", "test_set", "trained_on_P", "trained_on_Q", "trained_on_P+Q", "specialist",
-                        "P+Q_minus_specialist", "diff_low", "diff_high"));
-        for (String model : models) {
-            for (Checkpoint rule : checkpoints()) {
-                for (String mix : trainSets(model)) {
-                    List<String> comp = new ArrayList<>(components.get(mix));
-                    if (comp.size() != 2) continue;
-                    String p = singleFor(comp.get(0)), q = singleFor(comp.get(1));
-                    if (p == null || q == null || !trainSets(model).contains(p) || !trainSets(model).contains(q)) continue;
-                    for (String test : testSets) {
-                        boolean pIn = relations.kind(p, test) == Relations.Kind.IN, qIn = relations.kind(q, test) == Relations.Kind.IN;
-                        if (pIn == qIn) continue; // the specialist is the one whose distribution the test set is
-                        String specialist = pIn ? p : q;
-                        Arm am = new Arm(model, mix);
-                        Cell d = difference(am, new Arm(model, specialist), test, rule);
-                        t.add(model, rule.key(), mix, test, cell(new Arm(model, p), test, rule).show(), cell(new Arm(model, q), test, rule).show(),
-                                cell(am, test, rule).show(), specialist, d.mean(), d.low(), d.high());
-                    }
-                }
-            }
-        }
-        return pVsQ = t;
-    }
-
-    /** 2. Every mixture against its best single component on every test set, by relation (paired differences). */
-    public Table diversity() {
-        if (diversity != null) return diversity;
-        Table t = new Table("diversity", "A mixture against its best single-distribution component, per test set (paired 95% bootstrap)",
-                List.of("model", "checkpoint", "test_set", "relation", "mixture", "mixture_ssim", "best_single", "best_single_ssim",
-                        "difference", "diff_low", "diff_high", "mixture_wins"));
-        for (String model : models) {
-            for (Checkpoint rule : checkpoints()) {
-                for (String mix : trainSets(model)) {
-                    Set<String> comp = components.get(mix);
-                    if (comp.size() < 2) continue;
-                    for (String test : testSets) {
-                        String best = null;
-                        double bestVal = Double.NEGATIVE_INFINITY;
-                        for (String c : comp) {
-                            String single = singleFor(c);
-                            if (single == null || !trainSets(model).contains(single)) continue;
-                            double v = cell(new Arm(model, single), test, rule).mean();
-                            if (!Double.isNaN(v) && v > bestVal) {
-                                bestVal = v;
-                                best = single;
-                            }
-                        }
-                        if (best == null) continue;
-                        Arm am = new Arm(model, mix);
-                        double m = cell(am, test, rule).mean();
-                        Cell d = difference(am, new Arm(model, best), test, rule);
-                        t.add(model, rule.key(), test, relations.kind(mix, test).label(), mix, m, best, bestVal, d.mean(), d.low(), d.high(),
-                                m > bestVal ? "yes" : "no");
-                    }
-                }
-            }
-        }
-        return diversity = t;
-    }
+    // ------------------------------------------------------------------------------------------ fits and curves
 
     /** Result of the robustness fit: OOD = slope * ID + intercept over single-distribution models. */
     public record Fit(double slope, double intercept, int points) {
@@ -400,31 +357,6 @@ public final class Analyses {
         return new Fit(slope, my - slope * mx, n);
     }
 
-    /**
-     * 3. In- vs out-of-distribution SSIM of every arm and its effective robustness (distance above the fit through the
-     * model's single-distribution arms). {@code ood_common} averages only the test sets that are out-of-distribution for
-     * every arm of the model, so mixtures and singles are compared on the same targets.
-     */
-    public Table robustness() {
-        Table t = new Table("robustness", "Robustness: ID vs OOD SSIM, fit over each model's single-distribution models",
-                List.of("model", "checkpoint", "train_set", "kind", "id_ssim", "ood_ssim", "fit_at_id", "effective_robustness", "fit_slope",
-                        "fit_intercept", "ood_common", "common_targets"));
-        for (String model : models) {
-            List<String> common = commonHeldOut(model);
-            for (Checkpoint rule : checkpoints()) {
-                Fit fit = robustnessFit(model, rule);
-                for (String ts : trainSets(model)) {
-                    Arm a = new Arm(model, ts);
-                    double id = mean(a, Relations.Kind.IN, rule), ood = mean(a, Relations.Kind.OUT, rule);
-                    double f = fit.at(id);
-                    t.add(model, rule.key(), ts, isSingle(ts) ? "single" : "mixture", id, ood, f, ood - f, fit.slope(), fit.intercept(),
-                            mean(a, rule, common::contains), String.join("|", common));
-                }
-            }
-        }
-        return t;
-    }
-
     /** Test sets that are out-of-distribution for every training set of a model. */
     List<String> commonHeldOut(String model) {
         List<String> out = new ArrayList<>();
@@ -453,56 +385,6 @@ public final class Analyses {
     }
 
     /**
-     * 4. Distributional overfitting: where OOD SSIM peaks, and what early stopping picks and costs. Early stopping uses
-     * the validation split; without one it is refused (empty), unless early stopping on test data was asked for.
-     */
-    public Table overfitting() {
-        if (overfitting != null) return overfitting;
-        Table t = new Table("overfitting", "Distributional overfitting (OOD SSIM over epochs) and early stopping",
-                List.of("model", "run", "train_set", "epochs", "ood_peak_epoch", "ood_at_peak", "ood_at_last", "drop_after_peak",
-                        "early_stop_epoch", "early_stop_rule", "ood_at_early_stop", "cost_of_early_stop", "id_at_last"));
-        for (Map.Entry<String, TreeMap<Integer, double[]>> e : curves().entrySet()) {
-            TreeMap<Integer, double[]> s = e.getValue();
-            if (s.isEmpty()) continue;
-            RunInfo r = runs.get(e.getKey());
-            int peak = -1;
-            double peakVal = Double.NEGATIVE_INFINITY;
-            for (Map.Entry<Integer, double[]> x : s.entrySet()) {
-                if (!Double.isNaN(x.getValue()[1]) && x.getValue()[1] > peakVal) {
-                    peakVal = x.getValue()[1];
-                    peak = x.getKey();
-                }
-            }
-            Checkpoint rule = !r.validation().isEmpty() ? Checkpoint.VALIDATION : options.earlyStoppingOnTest() ? Checkpoint.TEST_STOPPING : null;
-            int es = rule == null ? -1 : epoch(r.run(), null, rule);
-            String ruleText = rule == null ? "refused: no validation split" : rule.label();
-            double last = s.lastEntry().getValue()[1];
-            double atEs = es < 0 ? Double.NaN : s.get(es)[1];
-            double peakOrNaN = peak < 0 ? Double.NaN : peakVal;
-            t.add(r.model(), r.run(), r.trainSet(), s.size(), peak < 0 ? "" : peak, peakOrNaN, last, peakOrNaN - last, es < 0 ? "" : es,
-                    ruleText, atEs, peakOrNaN - atEs, s.lastEntry().getValue()[0]);
-        }
-        return overfitting = t;
-    }
-
-    /** 5. Every training set against every test set. */
-    public Table matrix() {
-        List<String> header = new ArrayList<>(List.of("model", "checkpoint", "train_set"));
-        header.addAll(testSets);
-        Table t = new Table("matrix", "Train x test SSIM matrix", header);
-        for (String model : models) {
-            for (Checkpoint rule : checkpoints()) {
-                for (String ts : trainSets(model)) {
-                    List<Object> row = new ArrayList<>(List.of(model, rule.key(), ts));
-                    for (String test : testSets) row.add(cell(new Arm(model, ts), test, rule).mean());
-                    t.add(row.toArray());
-                }
-            }
-        }
-        return t;
-    }
-
-    /**
      * What the claims and findings are computed under: early stopping on validation when every run has a validation
      * split (the honest choice), else the final epoch.
      */
@@ -510,102 +392,6 @@ public final class Analyses {
         return !runs.isEmpty() && runs.values().stream().allMatch(r -> !r.validation().isEmpty()) ? Checkpoint.VALIDATION : Checkpoint.FINAL;
     }
 
-    /**
-     * 6. The paper's claims, one row per claim and architecture, with its numbers and whether it holds here (under the
-     * headline checkpoint rule; the oracle's numbers beside).
-     */
-    public Table claims() {
-        Table t = new Table("claims", "The paper's claims per architecture (" + headlineRule().label() + "; oracle in brackets)",
-                List.of("model", "claim", "measure", "value", "value_oracle", "holds"));
-        for (String model : models) addClaims(t, model);
-        return t;
-    }
-
-    private void addClaims(Table t, String model) {
-        Checkpoint h = headlineRule();
-        double[] pq = pqDiffs(model, h), pqO = pqDiffs(model, Checkpoint.ORACLE);
-        if (pq[2] > 0) {
-            t.add(model, "P+Q matches the specialist on P's and Q's own test sets",
-                    String.format(Locale.ROOT, "mean (worst) P+Q minus specialist over %d test sets; holds when the worst is above -%.3f",
-                            (int) pq[2], options.matchTolerance()),
-                    String.format(Locale.ROOT, "%+.4f (%+.4f)", pq[0], pq[1]), String.format(Locale.ROOT, "%+.4f (%+.4f)", pqO[0], pqO[1]),
-                    pq[1] >= -options.matchTolerance() ? "yes" : "no");
-        }
-        double[] dv = heldOutDiffs(model, h), dvO = heldOutDiffs(model, Checkpoint.ORACLE);
-        if (dv[2] > 0) {
-            t.add(model, "a mixture beats the best single distribution on held-out targets",
-                    String.format(Locale.ROOT, "mean mixture minus best single over %d (mixture, held-out target) pairs; wins", (int) dv[2]),
-                    String.format(Locale.ROOT, "%+.4f, wins %d/%d", dv[0], (int) dv[1], (int) dv[2]),
-                    String.format(Locale.ROOT, "%+.4f, wins %d/%d", dvO[0], (int) dvO[1], (int) dvO[2]),
-                    dv[0] > 0 && dv[1] * 2 > dv[2] ? "yes" : "no");
-        }
-        int runsN = 0, dropped = 0;
-        double worst = 0;
-        for (List<String> r : overfitting().rows()) {
-            if (!r.get(0).equals(model) || r.get(7).isEmpty()) continue;
-            runsN++;
-            double d = Double.parseDouble(r.get(7));
-            if (d > 0.002) dropped++;
-            worst = Math.max(worst, d);
-        }
-        if (runsN > 0) {
-            t.add(model, "out-of-distribution SSIM falls after a peak while training goes on (distributional overfitting)",
-                    "runs whose OOD SSIM at the last epoch is > 0.002 below its peak; largest drop",
-                    String.format(Locale.ROOT, "%d/%d, %.4f", dropped, runsN, worst), "", dropped * 2 > runsN ? "yes" : "no");
-        }
-        Fit fit = robustnessFit(model, h);
-        if (fit.points() == 2) {
-            // a line through two points fits exactly: no evidence that OOD follows ID
-            t.add(model, "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)",
-                    "needs at least 3 single-distribution models; this architecture has 2", "", "", "n/a");
-        }
-        if (fit.points() >= 3) {
-            int above = 0, mixtures = 0;
-            for (String ts : trainSets(model)) {
-                if (isSingle(ts)) continue;
-                Arm a = new Arm(model, ts);
-                double id = mean(a, Relations.Kind.IN, h), ood = mean(a, Relations.Kind.OUT, h);
-                if (Double.isNaN(id) || Double.isNaN(ood)) continue;
-                mixtures++;
-                if (ood > fit.at(id)) above++;
-            }
-            t.add(model, "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)",
-                    String.format(Locale.ROOT, "fit over %d single models: slope, intercept; mixtures above the line", fit.points()),
-                    String.format(Locale.ROOT, "%.3f, %.3f; %d/%d", fit.slope(), fit.intercept(), above, mixtures), "",
-                    mixtures == 0 ? "n/a" : above * 2 > mixtures ? "yes" : "no");
-        }
-    }
-
-    /** {mean, worst, n} of P+Q minus specialist over a model's P vs Q rows. */
-    private double[] pqDiffs(String model, Checkpoint rule) {
-        double s = 0, worst = Double.POSITIVE_INFINITY;
-        int n = 0;
-        for (List<String> r : pVsQ().rows()) {
-            if (!r.get(0).equals(model) || !r.get(1).equals(rule.key()) || r.get(8).isEmpty()) continue;
-            double d = Double.parseDouble(r.get(8));
-            s += d;
-            worst = Math.min(worst, d);
-            n++;
-        }
-        return new double[]{n == 0 ? Double.NaN : s / n, n == 0 ? Double.NaN : worst, n};
-    }
-
-    /** {mean difference, wins, n} of mixtures against their best single on out-of-distribution targets. */
-    private double[] heldOutDiffs(String model, Checkpoint rule) {
-        double s = 0;
-        int wins = 0, n = 0;
-        for (List<String> r : diversity().rows()) {
-            if (!r.get(0).equals(model) || !r.get(1).equals(rule.key()) || !r.get(3).equals(Relations.Kind.OUT.label())) continue;
-            if (r.get(8).isEmpty()) continue;
-            double d = Double.parseDouble(r.get(8));
-            s += d;
-            n++;
-            if (r.get(11).equals("yes")) wins++;
-        }
-        return new double[]{n == 0 ? Double.NaN : s / n, wins, n};
-    }
-
-    /** Arms of a model, for charts. */
     /** The runs (seeds) of an arm. */
     public Set<String> runsOf(Arm arm) {
         Set<String> out = new LinkedHashSet<>();

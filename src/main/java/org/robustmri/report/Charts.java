@@ -39,19 +39,20 @@ public final class Charts {
         }
     }
 
-    /** Grouped bars: one group per (model, test set, mixture) of the P vs Q table under the headline rule. */
-    public static byte[] pVsQ(Analyses a) {
-        String rule = a.headlineRule().key();
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("P vs Q vs P+Q (in-distribution SSIM, " + rule + ")")
+    /** Grouped bars: one group per (model, test set, mixture) of the P vs Q comparisons under the headline rule. */
+    public static byte[] pVsQ(Comparisons cmp) {
+        Analyses a = cmp.analyses();
+        Analyses.Checkpoint rule = a.headlineRule();
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("P vs Q vs P+Q (in-distribution SSIM, " + rule.key() + ")")
                 .xAxisTitle("test set (model, mixture)").yAxisTitle("SSIM").build();
         List<String> groups = new ArrayList<>();
         List<Double> p = new ArrayList<>(), q = new ArrayList<>(), m = new ArrayList<>();
-        for (List<String> r : a.pVsQ().rows()) {
-            if (!r.get(1).equals(rule)) continue;
-            groups.add(r.get(3) + " (" + r.get(0) + ", " + r.get(2) + ")");
-            p.add(first(r.get(4)));
-            q.add(first(r.get(5)));
-            m.add(first(r.get(6)));
+        for (Comparisons.PVsQ r : cmp.pVsQ()) {
+            if (r.rule() != rule) continue;
+            groups.add(r.testSet() + " (" + r.model() + ", " + r.mixture() + ")");
+            p.add(ReportTables.parity(r.p().mean()));
+            q.add(ReportTables.parity(r.q().mean()));
+            m.add(ReportTables.parity(r.pq().mean()));
         }
         if (groups.isEmpty()) return null;
         c.addSeries("trained on P", groups, p);
@@ -63,17 +64,19 @@ public final class Charts {
     }
 
     /** Bars: mixture minus best single per test set, one series per (model, mixture), headline rule. */
-    public static byte[] diversity(Analyses a) {
-        String rule = a.headlineRule().key();
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mixture minus best single-distribution model (" + rule + ")")
+    public static byte[] diversity(Comparisons cmp) {
+        Analyses a = cmp.analyses();
+        Analyses.Checkpoint rule = a.headlineRule();
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Mixture minus best single-distribution model (" + rule.key() + ")")
                 .xAxisTitle("test set").yAxisTitle("SSIM difference").build();
         // every series must cover the same categories: one value per test set, 0 where a mixture has none
         List<String> tests = a.testSets();
         Map<String, double[]> byMix = new TreeMap<>();
-        for (List<String> r : a.diversity().rows()) {
-            if (!r.get(1).equals(rule) || r.get(8).isEmpty()) continue;
-            double[] v = byMix.computeIfAbsent(r.get(0) + " " + r.get(4), k -> new double[tests.size()]);
-            v[tests.indexOf(r.get(2))] = Double.parseDouble(r.get(8));
+        for (Comparisons.Diversity r : cmp.diversity()) {
+            double d = ReportTables.parity(r.difference().mean());
+            if (r.rule() != rule || Double.isNaN(d)) continue;
+            double[] v = byMix.computeIfAbsent(r.model() + " " + r.mixture(), k -> new double[tests.size()]);
+            v[tests.indexOf(r.testSet())] = d;
         }
         if (byMix.isEmpty()) return null;
         byMix.forEach((k, v) -> {
@@ -86,7 +89,8 @@ public final class Charts {
     }
 
     /** ID vs OOD SSIM per arm, one colour per architecture, with each architecture's fit through its single models. */
-    public static byte[] robustness(Analyses a) {
+    public static byte[] robustness(Comparisons cmp) {
+        Analyses a = cmp.analyses();
         Analyses.Checkpoint rule = a.headlineRule();
         XYChart c = new XYChartBuilder().width(W).height(H).title("Robustness: in- vs out-of-distribution SSIM (" + rule.key() + ")")
                 .xAxisTitle("in-distribution SSIM").yAxisTitle("out-of-distribution SSIM").build();
@@ -99,10 +103,10 @@ public final class Charts {
             double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
             // one series per architecture and kind keeps the legend readable at any study size (points are in robustness.csv)
             List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), mx = new ArrayList<>(), my = new ArrayList<>();
-            for (List<String> r : a.robustness().rows()) {
-                if (!r.get(0).equals(model) || !r.get(1).equals(rule.key()) || r.get(4).isEmpty() || r.get(5).isEmpty()) continue;
-                double id = Double.parseDouble(r.get(4)), ood = Double.parseDouble(r.get(5));
-                boolean single = r.get(3).equals("single");
+            for (Comparisons.Robustness r : cmp.robustness()) {
+                double id = ReportTables.parity(r.id()), ood = ReportTables.parity(r.ood());
+                if (!r.model().equals(model) || r.rule() != rule || Double.isNaN(id) || Double.isNaN(ood)) continue;
+                boolean single = r.single();
                 (single ? sx : mx).add(id);
                 (single ? sy : my).add(ood);
                 lo = Math.min(lo, id);
@@ -129,26 +133,26 @@ public final class Charts {
      * within-test-set relation (what the correlation table measures) shows for all test sets in one plot: colour per
      * architecture, circles for models trained on one distribution, diamonds for mixtures.
      */
-    public static byte[] similarity(Table points) {
-        if (points.rows().isEmpty()) return null;
+    public static byte[] similarity(List<Similarities.Point> points) {
+        if (points.isEmpty()) return null;
         XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM (centred per test set)")
                 .xAxisTitle("similarity to the training set minus the test set's mean").yAxisTitle("SSIM minus the test set's mean").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);
         java.util.Map<List<String>, double[]> mean = new java.util.HashMap<>(); // (model, test) -> {sum x, sum y, n}
-        for (List<String> r : points.rows()) {
-            double[] m = mean.computeIfAbsent(List.of(r.get(0), r.get(1)), k -> new double[3]);
-            m[0] += Double.parseDouble(r.get(4));
-            m[1] += Double.parseDouble(r.get(5));
+        for (Similarities.Point p : points) {
+            double[] m = mean.computeIfAbsent(List.of(p.model(), p.testSet()), k -> new double[3]);
+            m[0] += p.shownSimilarity();
+            m[1] += p.shownSsim();
             m[2]++;
         }
         List<String> models = new ArrayList<>();
         java.util.Map<List<String>, List<double[]>> series = new java.util.LinkedHashMap<>();
-        for (List<String> r : points.rows()) {
-            double[] m = mean.get(List.of(r.get(0), r.get(1)));
-            series.computeIfAbsent(List.of(r.get(0), r.get(3)), k -> new ArrayList<>())
-                    .add(new double[]{Double.parseDouble(r.get(4)) - m[0] / m[2], Double.parseDouble(r.get(5)) - m[1] / m[2]});
-            if (!models.contains(r.get(0))) models.add(r.get(0));
+        for (Similarities.Point p : points) {
+            double[] m = mean.get(List.of(p.model(), p.testSet()));
+            series.computeIfAbsent(List.of(p.model(), p.single() ? "single" : "mixture"), k -> new ArrayList<>())
+                    .add(new double[]{p.shownSimilarity() - m[0] / m[2], p.shownSsim() - m[1] / m[2]});
+            if (!models.contains(p.model())) models.add(p.model());
         }
         for (var e : series.entrySet()) {
             boolean single = e.getKey().get(1).equals("single");
@@ -237,11 +241,6 @@ public final class Charts {
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
             new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
             new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
-
-    private static double first(String cell) {
-        if (cell.isEmpty()) return Double.NaN;
-        return Double.parseDouble(cell.split(" ")[0]);
-    }
 
     @SafeVarargs
     private static double minOf(List<Double>... lists) {

@@ -26,6 +26,15 @@ public final class Pathology {
                          String label, double ssim) {
     }
 
+    /** Box SSIM of one arm on a test set in one size class, with its volume-bootstrap interval. */
+    public record BoxSsim(String model, String testSet, String trainSet, String size, int boxes, double mean, double low, double high) {
+    }
+
+    /** One training set's box SSIM minus the first's on the boxes both scored, paired by volume. */
+    public record Difference(String model, String testSet, String trainSet, String versus, String size, int boxes, double mean, double low,
+                             double high) {
+    }
+
     static final int RESAMPLES = 2000;
     private final List<BoxRow> rows;
 
@@ -85,9 +94,8 @@ public final class Pathology {
         return out;
     }
 
-    public Table table(Analyses a) {
-        Table t = new Table("pathology", "SSIM inside pathology boxes (" + a.headlineRule().label() + "; small: area <= 1 % of the image)",
-                List.of("model", "test_set", "train_set", "size_class", "boxes", "mean_ssim_box", "low", "high"));
+    public List<BoxSsim> boxSsim(Analyses a) {
+        List<BoxSsim> t = new ArrayList<>();
         for (String model : a.models()) {
             for (String test : testSets()) {
                 for (String ts : a.trainSets(model)) {
@@ -102,7 +110,7 @@ public final class Pathology {
                             counts[i++] = boxes.size();
                         }
                         Bootstrap.Interval iv = Bootstrap.clusterMean(sums, counts, RESAMPLES, Objects.hash(model, test, ts, size));
-                        t.add(model, test, ts, size, java.util.Arrays.stream(counts).sum(), iv.mean(), iv.low(), iv.high());
+                        t.add(new BoxSsim(model, test, ts, size, java.util.Arrays.stream(counts).sum(), iv.mean(), iv.low(), iv.high()));
                     }
                 }
             }
@@ -111,9 +119,8 @@ public final class Pathology {
     }
 
     /** Each training set minus the architecture's first training set, on the boxes both scored (paired by volume). */
-    public Table differences(Analyses a) {
-        Table t = new Table("pathology_difference", "Box SSIM difference to the first training set, paired on the same boxes",
-                List.of("model", "test_set", "train_set", "versus", "size_class", "boxes", "difference", "low", "high"));
+    public List<Difference> differences(Analyses a) {
+        List<Difference> t = new ArrayList<>();
         for (String model : a.models()) {
             List<String> sets = a.trainSets(model);
             if (sets.size() < 2) continue;
@@ -144,11 +151,25 @@ public final class Pathology {
                         double[] xs = sa.stream().mapToDouble(p -> p[0]).toArray(), ys = sa.stream().mapToDouble(p -> p[1]).toArray();
                         int[] ns = sa.stream().mapToInt(p -> (int) p[2]).toArray();
                         Bootstrap.Interval d = Bootstrap.pairedDifference(xs, ys, ns, RESAMPLES, Objects.hash(model, test, ts, ref, size));
-                        t.add(model, test, ts, ref, size, boxes, d.mean(), d.low(), d.high());
+                        t.add(new Difference(model, test, ts, ref, size, boxes, d.mean(), d.low(), d.high()));
                     }
                 }
             }
         }
+        return t;
+    }
+
+    public static Table boxTable(Analyses.Checkpoint rule, List<BoxSsim> rows) {
+        Table t = new Table("pathology", "SSIM inside pathology boxes (" + rule.label() + "; small: area <= 1 % of the image)",
+                List.of("model", "test_set", "train_set", "size_class", "boxes", "mean_ssim_box", "low", "high"));
+        for (BoxSsim r : rows) t.add(r.model(), r.testSet(), r.trainSet(), r.size(), r.boxes(), r.mean(), r.low(), r.high());
+        return t;
+    }
+
+    public static Table differenceTable(List<Difference> rows) {
+        Table t = new Table("pathology_difference", "Box SSIM difference to the first training set, paired on the same boxes",
+                List.of("model", "test_set", "train_set", "versus", "size_class", "boxes", "difference", "low", "high"));
+        for (Difference r : rows) t.add(r.model(), r.testSet(), r.trainSet(), r.versus(), r.size(), r.boxes(), r.mean(), r.low(), r.high());
         return t;
     }
 

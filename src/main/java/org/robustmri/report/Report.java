@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * {@code panels/}).
  */
 public final class Report {
-    public static final String ZERO_FILLED = "zero-filled";
+    public static final String ZERO_FILLED = Baselines.ZERO_FILLED;
 
     private Report() {
     }
@@ -45,30 +45,34 @@ public final class Report {
         List<RunInfo> runs = RunInfo.read(runsCsv);
         Path rel = experimentDir.resolve("relations.csv");
         Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
-        List<Table> tables = new ArrayList<>(List.of(a.claims(), a.pVsQ(), a.diversity(), a.robustness(), a.overfitting(), a.matrix(), baseline(table, a)));
-        Table others = otherBaselines(table, runs);
-        if (others != null) tables.add(others);
+        Comparisons cmp = new Comparisons(a);
+        List<Claims.Claim> claims = new Claims(cmp).all();
+        List<Baselines.Gain> gains = Baselines.gains(table, a);
+        List<Table> tables = new ArrayList<>(List.of(ReportTables.claims(a.headlineRule(), claims), ReportTables.pVsQ(cmp.pVsQ()),
+                ReportTables.diversity(cmp.diversity()), ReportTables.robustness(cmp.robustness()), ReportTables.overfitting(cmp.overfitting()),
+                ReportTables.matrix(a.testSets(), cmp.matrix()), Baselines.gainTable(a.headlineRule(), gains)));
+        List<Baselines.Score> others = Baselines.others(table, runs);
+        if (!others.isEmpty()) tables.add(Baselines.scoreTable(others));
         Path simCsv = experimentDir.resolve("similarity.csv");
         Similarities sims = Files.isRegularFile(simCsv) ? Similarities.read(simCsv) : null;
-        Table simPoints = sims == null ? null : sims.points(a);
-        Table simCorr = sims == null ? null : sims.correlations(simPoints);
+        List<Similarities.Point> simPoints = sims == null ? List.of() : sims.points(a);
+        List<Similarities.Correlation> simCorr = Similarities.correlations(simPoints);
         if (sims != null) {
-            tables.add(simPoints);
-            tables.add(simCorr);
+            tables.add(Similarities.pointsTable(a.headlineRule(), simPoints));
+            tables.add(Similarities.correlationTable(simCorr));
         }
         Pathology pathology = Pathology.read(results);
-        Table pathTable = pathology.isEmpty() ? null : pathology.table(a);
-        Table pathDiff = pathology.isEmpty() ? null : pathology.differences(a);
-        if (pathTable != null) {
-            tables.add(pathTable);
-            tables.add(pathDiff);
+        List<Pathology.Difference> pathDiff = pathology.isEmpty() ? List.of() : pathology.differences(a);
+        if (!pathology.isEmpty()) {
+            tables.add(Pathology.boxTable(a.headlineRule(), pathology.boxSsim(a)));
+            tables.add(Pathology.differenceTable(pathDiff));
         }
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
-        figs.put("p_vs_q", Charts.pVsQ(a));
-        figs.put("diversity", Charts.diversity(a));
-        figs.put("robustness", Charts.robustness(a));
+        figs.put("p_vs_q", Charts.pVsQ(cmp));
+        figs.put("diversity", Charts.diversity(cmp));
+        figs.put("robustness", Charts.robustness(cmp));
         figs.put("overfitting", Charts.overfitting(a));
         figs.put("matrix", Charts.matrix(a));
         if (sims != null) figs.put("similarity", Charts.similarity(simPoints));
@@ -82,154 +86,14 @@ public final class Report {
         figs.forEach((name, bytes) -> {
             if (bytes != null) AtomicFiles.write(figures.resolve(name + ".png"), tmp -> Files.write(tmp, bytes));
         });
-        List<String> findings = findings(a, table);
-        if (others != null) findings.addAll(otherBaselineFindings(others));
-        if (sims != null) findings.addAll(similarityFindings(a, simCorr, sims));
-        if (pathDiff != null) findings.addAll(pathologyFindings(pathDiff));
+        List<String> findings = Findings.main(a, gains, claims);
+        findings.addAll(Findings.baselines(others));
+        if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims));
+        findings.addAll(Findings.pathology(pathDiff));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", findings) + "\n");
         Path html = experimentDir.resolve("report.html");
         AtomicFiles.writeString(html, html(experimentDir, a, tables, figs, findings));
         return new Built(html, tables, findings);
-    }
-
-    /** Zero-filled SSIM per test set next to each architecture's in-distribution single model (headline rule). */
-    static Table baseline(ResultTable table, Analyses a) {
-        Analyses.Checkpoint rule = a.headlineRule();
-        Table t = new Table("baseline", "Zero-filled input vs in-distribution models (" + rule.label() + ")",
-                List.of("model", "test_set", "zero_filled_ssim", "in_distribution_model", "in_distribution_ssim", "gain"));
-        Map<String, double[]> zf = new LinkedHashMap<>();
-        for (ResultTable.VolumeSsim v : table.rows()) {
-            if (!v.trainSet().equals(ZERO_FILLED)) continue;
-            double[] s = zf.computeIfAbsent(v.testSet(), k -> new double[2]);
-            s[0] += v.sum();
-            s[1] += v.slices();
-        }
-        for (String model : a.models()) {
-            for (String test : a.testSets()) {
-                double[] s = zf.get(test);
-                double z = s == null ? Double.NaN : s[0] / s[1];
-                String single = null;
-                for (String ts : a.trainSets(model)) {
-                    if (a.isSingle(ts) && a.relations().kind(ts, test) == Relations.Kind.IN) single = ts;
-                }
-                double m = single == null ? Double.NaN : a.cell(new Analyses.Arm(model, single), test, rule).mean();
-                t.add(model, test, z, single == null ? "(held out)" : single, m, m - z);
-            }
-        }
-        return t;
-    }
-
-    /**
-     * Baselines without weights other than zero-filling (the study's {@code baselines:}, e.g. cs-tv): SSIM per test set
-     * next to zero-filled; null when the study has none. Rows of runs without run info are baselines.
-     */
-    static Table otherBaselines(ResultTable table, List<RunInfo> runs) {
-        java.util.Set<String> trained = new java.util.HashSet<>();
-        for (RunInfo r : runs) trained.add(r.run());
-        Map<String, Map<String, double[]>> sums = new LinkedHashMap<>(); // baseline -> test set -> {sum, slices}
-        for (ResultTable.VolumeSsim v : table.rows()) {
-            if (trained.contains(v.run())) continue;
-            double[] s = sums.computeIfAbsent(v.run(), k -> new LinkedHashMap<>()).computeIfAbsent(v.testSet(), k -> new double[2]);
-            s[0] += v.sum();
-            s[1] += v.slices();
-        }
-        Map<String, double[]> zf = sums.getOrDefault(ZERO_FILLED, Map.of());
-        if (sums.keySet().stream().allMatch(ZERO_FILLED::equals)) return null;
-        Table t = new Table("baselines", "Baselines without weights vs zero-filled input",
-                List.of("baseline", "test_set", "ssim", "zero_filled_ssim", "gain", "slices"));
-        for (Map.Entry<String, Map<String, double[]>> b : sums.entrySet()) {
-            if (b.getKey().equals(ZERO_FILLED)) continue;
-            for (Map.Entry<String, double[]> e : b.getValue().entrySet()) {
-                double m = e.getValue()[0] / e.getValue()[1];
-                double[] z = zf.get(e.getKey());
-                double zm = z == null ? Double.NaN : z[0] / z[1];
-                t.add(b.getKey(), e.getKey(), m, zm, m - zm, (long) e.getValue()[1]);
-            }
-        }
-        return t;
-    }
-
-    static List<String> otherBaselineFindings(Table t) {
-        Map<String, double[]> per = new LinkedHashMap<>(); // baseline -> {sum ssim, sum zf, n, min gain}
-        for (List<String> r : t.rows()) {
-            double[] p = per.computeIfAbsent(r.get(0), k -> new double[]{0, 0, 0, Double.MAX_VALUE});
-            if (r.get(4).isEmpty()) continue;
-            p[0] += Double.parseDouble(r.get(2));
-            p[1] += Double.parseDouble(r.get(3));
-            p[2]++;
-            p[3] = Math.min(p[3], Double.parseDouble(r.get(4)));
-        }
-        List<String> out = new ArrayList<>();
-        per.forEach((name, p) -> {
-            if (p[2] > 0) out.add(String.format(Locale.ROOT, "%s: mean SSIM %.4f over %d test sets against zero-filled %.4f (smallest gain %+.4f).",
-                    name, p[0] / p[2], (int) p[2], p[1] / p[2], p[3]));
-        });
-        return out;
-    }
-
-    static List<String> findings(Analyses a, ResultTable table) {
-        List<String> out = new ArrayList<>();
-        Analyses.Checkpoint rule = a.headlineRule();
-        out.add("Checkpoints: " + rule.label() + (rule == Analyses.Checkpoint.FINAL ? " (no validation split)" : "")
-                + "; in- vs out-of-distribution " + a.relations().rule() + ".");
-        Table base = baseline(table, a);
-        for (String model : a.models()) {
-            double gainSum = 0, minGain = Double.MAX_VALUE;
-            int gainN = 0;
-            for (List<String> r : base.rows()) {
-                if (!r.get(0).equals(model) || r.get(5).isEmpty()) continue;
-                double g = Double.parseDouble(r.get(5));
-                gainSum += g;
-                minGain = Math.min(minGain, g);
-                gainN++;
-            }
-            if (gainN > 0) {
-                out.add(String.format(Locale.ROOT, "%s: in-distribution models %s zero-filling on %d trained distributions: mean SSIM gain %+.4f (smallest %+.4f).",
-                        model, minGain > 0 ? "beat" : "do not always beat", gainN, gainSum / gainN, minGain));
-            }
-            for (List<String> c : a.claims().rows()) {
-                if (!c.get(0).equals(model)) continue;
-                String value = c.get(3).isEmpty() ? "" : " = " + c.get(3) + (c.get(4).isEmpty() ? "" : " (oracle " + c.get(4) + ")");
-                out.add(String.format(Locale.ROOT, "%s: %s: %s%s; holds: %s.", model, c.get(1), c.get(2), value, c.get(5)));
-            }
-        }
-        return out;
-    }
-
-    /** Per architecture and size class: each training set's box SSIM against the first, with the paired interval. */
-    static List<String> pathologyFindings(Table diff) {
-        List<String> out = new ArrayList<>();
-        for (List<String> r : diff.rows()) {
-            if (r.get(4).equals("all")) continue;
-            out.add(String.format(Locale.ROOT, "%s: pathology boxes (%s, %s boxes on %s): %s minus %s = %s [%s, %s]%s.", r.get(0), r.get(4), r.get(5), r.get(1),
-                    r.get(2), r.get(3), r.get(6), r.get(7), r.get(8),
-                    !r.get(7).isEmpty() && Double.parseDouble(r.get(7)) > 0 ? ", better" : !r.get(8).isEmpty() && Double.parseDouble(r.get(8)) < 0 ? ", worse" : ", no clear difference"));
-        }
-        return out;
-    }
-
-    /** Per architecture: the mean Pearson r of similarity and out-of-distribution SSIM over the test sets. */
-    static List<String> similarityFindings(Analyses a, Table corr, Similarities sims) {
-        List<String> out = new ArrayList<>();
-        for (String model : a.models()) {
-            double sum = 0;
-            int n = 0, positive = 0;
-            for (List<String> r : corr.rows()) {
-                if (!r.get(0).equals(model) || r.get(3).isEmpty()) continue;
-                double v = Double.parseDouble(r.get(3));
-                sum += v;
-                n++;
-                if (v > 0) positive++;
-            }
-            if (n == 0) {
-                out.add(model + ": train-test similarity vs out-of-distribution SSIM: n/a (no test set is out of three or more training sets).");
-            } else {
-                out.add(String.format(Locale.ROOT, "%s: train-test similarity vs out-of-distribution SSIM: mean Pearson r %+.3f over %d test set(s), positive on %d/%d.",
-                        model, sum / n, n, positive, n));
-            }
-        }
-        out.add("Similarity: mean cosine similarity of each test slice to its nearest training slice, embedding " + sims.embedding() + ".");
-        return out;
     }
 
     static String html(Path dir, Analyses a, List<Table> tables, Map<String, byte[]> figs, List<String> findings) {

@@ -60,11 +60,26 @@ public final class Similarities {
         return s == null ? new Similarities(emb) : s;
     }
 
-    /** The points: model, test set, training set, kind, similarity, SSIM (headline rule), for out-of-distribution pairs. */
-    public Table points(Analyses a) {
+    /** One training set's similarity to a test set it is out of, and the SSIM its model reaches there. */
+    public record Point(String model, String testSet, String trainSet, boolean single, double similarity, double ssim) {
+        /** The similarity as the table shows it (six decimals), which the correlation and the figure use. */
+        double shownSimilarity() {
+            return Double.parseDouble(String.format(Locale.ROOT, "%.6f", similarity));
+        }
+
+        double shownSsim() {
+            return ReportTables.parity(ssim);
+        }
+    }
+
+    /** The Pearson r of similarity and SSIM over the training sets a test set is out of. */
+    public record Correlation(String model, String testSet, int trainingSets, double pearsonR) {
+    }
+
+    /** The points of every architecture and out-of-distribution (test set, training set) pair, at the headline rule. */
+    public List<Point> points(Analyses a) {
         Analyses.Checkpoint rule = a.headlineRule();
-        Table t = new Table("similarity", "Train-test similarity vs SSIM on test sets out of the training set (" + rule.label() + ")",
-                List.of("model", "test_set", "train_set", "kind", "mean_similarity", "ssim"));
+        List<Point> out = new ArrayList<>();
         for (String model : a.models()) {
             for (String test : a.testSets()) {
                 for (String ts : a.trainSets(model)) {
@@ -72,25 +87,40 @@ public final class Similarities {
                     double sim = similarity(ts, test);
                     double ssim = a.cell(new Analyses.Arm(model, ts), test, rule).mean();
                     if (Double.isNaN(sim) || Double.isNaN(ssim)) continue;
-                    t.add(model, test, ts, a.isSingle(ts) ? "single" : "mixture", String.format(Locale.ROOT, "%.6f", sim), ssim);
+                    out.add(new Point(model, test, ts, a.isSingle(ts), sim, ssim));
                 }
             }
+        }
+        return out;
+    }
+
+    /** Pearson r between similarity and SSIM per model and test set (three or more training sets). */
+    public static List<Correlation> correlations(List<Point> points) {
+        Map<List<String>, List<double[]>> groups = new LinkedHashMap<>();
+        for (Point p : points) {
+            groups.computeIfAbsent(List.of(p.model(), p.testSet()), k -> new ArrayList<>()).add(new double[]{p.shownSimilarity(), p.shownSsim()});
+        }
+        List<Correlation> out = new ArrayList<>();
+        for (var g : groups.entrySet()) {
+            if (g.getValue().size() < 3) continue;
+            out.add(new Correlation(g.getKey().get(0), g.getKey().get(1), g.getValue().size(), pearson(g.getValue())));
+        }
+        return out;
+    }
+
+    public static Table pointsTable(Analyses.Checkpoint rule, List<Point> points) {
+        Table t = new Table("similarity", "Train-test similarity vs SSIM on test sets out of the training set (" + rule.label() + ")",
+                List.of("model", "test_set", "train_set", "kind", "mean_similarity", "ssim"));
+        for (Point p : points) {
+            t.add(p.model(), p.testSet(), p.trainSet(), p.single() ? "single" : "mixture", String.format(Locale.ROOT, "%.6f", p.similarity()), p.ssim());
         }
         return t;
     }
 
-    /** Pearson r between similarity and SSIM per model and test set (three or more training sets). */
-    public Table correlations(Table points) {
+    public static Table correlationTable(List<Correlation> correlations) {
         Table t = new Table("similarity_correlation", "Pearson correlation of train-test similarity and out-of-distribution SSIM",
                 List.of("model", "test_set", "training_sets", "pearson_r"));
-        Map<List<String>, List<double[]>> groups = new LinkedHashMap<>();
-        for (List<String> r : points.rows()) {
-            groups.computeIfAbsent(List.of(r.get(0), r.get(1)), k -> new ArrayList<>()).add(new double[]{Double.parseDouble(r.get(4)), Double.parseDouble(r.get(5))});
-        }
-        for (var g : groups.entrySet()) {
-            if (g.getValue().size() < 3) continue;
-            t.add(g.getKey().get(0), g.getKey().get(1), g.getValue().size(), pearson(g.getValue()));
-        }
+        for (Correlation c : correlations) t.add(c.model(), c.testSet(), c.trainingSets(), c.pearsonR());
         return t;
     }
 

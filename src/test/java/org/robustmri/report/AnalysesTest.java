@@ -66,6 +66,24 @@ class AnalysesTest {
         return t.rows().stream().filter(r -> r.subList(0, prefix.length).equals(List.of(prefix))).findFirst().orElseThrow();
     }
 
+    static Comparisons.Robustness robustness(Analyses a, String model, String set) {
+        return new Comparisons(a).robustness().stream().filter(r -> r.model().equals(model) && r.rule() == Analyses.Checkpoint.FINAL
+                && r.trainSet().equals(set)).findFirst().orElseThrow();
+    }
+
+    static Comparisons.Diversity diversity(Analyses a, String test) {
+        return new Comparisons(a).diversity().stream().filter(r -> r.model().equals("unet") && r.rule() == Analyses.Checkpoint.FINAL
+                && r.testSet().equals(test)).findFirst().orElseThrow();
+    }
+
+    static Comparisons.Overfitting overfitting(Analyses a, String run) {
+        return new Comparisons(a).overfitting().stream().filter(r -> r.run().equals(run)).findFirst().orElseThrow();
+    }
+
+    static Claims.Claim claim(Analyses a, String model, Class<? extends Claims.Claim> kind) {
+        return new Claims(new Comparisons(a)).of(model).stream().filter(kind::isInstance).findFirst().orElseThrow();
+    }
+
     @Test
     void seedsAreAveragedPerVolumeAndCheckpointRulesPickTheirEpochs() {
         Analyses a = build();
@@ -102,11 +120,11 @@ class AnalysesTest {
         Analyses.Fit f = a.robustnessFit("unet", Analyses.Checkpoint.FINAL);
         assertThat(f.slope()).isCloseTo(sxy / sxx, within(1e-12));
         assertThat(f.intercept()).isCloseTo(my - sxy / sxx * mx, within(1e-12));
-        List<String> ab = row(a.robustness(), "unet", "final", "AB");
-        double er = .65 - f.at((.88 + .79) / 2);
-        assertThat(Double.parseDouble(ab.get(7))).isCloseTo(er, within(1e-4));
-        // C is the only test set out-of-distribution for every unet training set... no: C's own single; so none is common
-        assertThat(ab.get(11)).isEmpty();
+        Comparisons.Robustness ab = robustness(a, "unet", "AB");
+        assertThat(ab.effectiveRobustness()).isCloseTo(.65 - f.at((.88 + .79) / 2), within(1e-12));
+        // every test set is some unet training set's own: none is held out of all of them
+        assertThat(ab.commonTargets()).isEmpty();
+        assertThat(ab.oodCommon()).isNaN();
         // vit has one single model: no fit
         assertThat(a.robustnessFit("vit", Analyses.Checkpoint.FINAL).points()).isEqualTo(1);
     }
@@ -122,12 +140,11 @@ class AnalysesTest {
         Relations rel = Relations.ofFractions(f);
         assertThat(rel.kind("AB", "C")).isEqualTo(Relations.Kind.PARTIAL);
         Analyses a = new Analyses(new ResultTable(rows()), infos(), rel, Analyses.Options.defaults());
-        List<String> partial = row(a.diversity(), "unet", "final", "C");
-        assertThat(partial.get(3)).isEqualTo("partial");
+        assertThat(diversity(a, "C").relation()).isEqualTo(Relations.Kind.PARTIAL);
         // ID of AB is now the mean over A and B only; C (partial) counts as neither
-        List<String> ab = row(a.robustness(), "unet", "final", "AB");
-        assertThat(Double.parseDouble(ab.get(4))).isCloseTo((.88 + .79) / 2, within(1e-4));
-        assertThat(ab.get(5)).isEmpty();
+        Comparisons.Robustness ab = robustness(a, "unet", "AB");
+        assertThat(ab.id()).isCloseTo((.88 + .79) / 2, within(1e-12));
+        assertThat(ab.ood()).isNaN();
         assertThat(a.relations().rule()).startsWith("by data");
         assertThat(build().relations().rule()).startsWith("by name");
     }
@@ -136,22 +153,25 @@ class AnalysesTest {
     void diversityAndPVsQUsePairedDifferences() {
         Analyses a = build();
         // AB on C (held out): best single among A, B on C is B (.60); mixture .65
-        List<String> c = row(a.diversity(), "unet", "final", "C");
-        assertThat(c.get(3)).isEqualTo("out-of-distribution");
-        assertThat(c.get(6)).isEqualTo("B");
-        assertThat(Double.parseDouble(c.get(8))).isCloseTo(.05, within(1e-4));
-        assertThat(c.get(11)).isEqualTo("yes");
+        Comparisons.Diversity c = diversity(a, "C");
+        assertThat(c.relation()).isEqualTo(Relations.Kind.OUT);
+        assertThat(c.bestSingle()).isEqualTo("B");
+        assertThat(c.difference().mean()).isCloseTo(.05, within(1e-12));
+        assertThat(c.mixtureWins()).isTrue();
         // AB on A (in-distribution): specialist A (.91 over two seeds) beats the mixture .88
-        List<String> aRow = row(a.diversity(), "unet", "final", "A");
-        assertThat(aRow.get(6)).isEqualTo("A");
-        assertThat(Double.parseDouble(aRow.get(8))).isCloseTo(.88 - .91, within(1e-4));
-        Table t = a.pVsQ();
-        List<String> pq = row(t, "unet", "final", "AB", "A");
-        assertThat(pq.get(7)).isEqualTo("A");
-        assertThat(Double.parseDouble(pq.get(8))).isCloseTo(.88 - .91, within(1e-4));
-        assertThat(Double.parseDouble(row(t, "unet", "final", "AB", "B").get(8))).isCloseTo(.79 - .80, within(1e-4));
+        Comparisons.Diversity onA = diversity(a, "A");
+        assertThat(onA.bestSingle()).isEqualTo("A");
+        assertThat(onA.difference().mean()).isCloseTo(.88 - .91, within(1e-12));
+        assertThat(onA.mixtureWins()).isFalse();
+        List<Comparisons.PVsQ> pq = new Comparisons(a).pVsQ().stream().filter(r -> r.model().equals("unet") && r.rule() == Analyses.Checkpoint.FINAL).toList();
+        assertThat(pq).extracting(Comparisons.PVsQ::testSet).containsExactly("A", "B");
+        assertThat(pq.get(0).specialist()).isEqualTo("A");
+        assertThat(pq.get(0).difference().mean()).isCloseTo(.88 - .91, within(1e-12));
+        assertThat(pq.get(1).difference().mean()).isCloseTo(.79 - .80, within(1e-12));
         // one volume: the paired interval collapses onto the difference
-        assertThat(Double.parseDouble(pq.get(9))).isCloseTo(Double.parseDouble(pq.get(10)), within(1e-9));
+        assertThat(pq.get(0).difference().low()).isCloseTo(pq.get(0).difference().high(), within(1e-9));
+        // the CSV table is a view of the rows
+        assertThat(row(ReportTables.pVsQ(pq), "unet", "final", "AB", "A").subList(7, 9)).containsExactly("A", "-0.0300");
     }
 
     @Test
@@ -175,47 +195,65 @@ class AnalysesTest {
     @Test
     void overfittingFindsThePeakAndEarlyStoppingIsRefusedWithoutValidation() {
         Analyses a = build();
-        List<String> rA = row(a.overfitting(), "unet", "rA");
-        assertThat(rA.get(4)).isEqualTo("2");                                // OOD peak epoch
-        assertThat(Double.parseDouble(rA.get(5))).isCloseTo(.65, within(1e-4)); // (.70 + .60) / 2
-        assertThat(Double.parseDouble(rA.get(6))).isCloseTo(.55, within(1e-4)); // at the last epoch
-        assertThat(rA.get(8)).isEqualTo("3");                                 // validation peaks at epoch 3
-        assertThat(rA.get(9)).startsWith("early stopping on validation");
-        assertThat(Double.parseDouble(rA.get(11))).isCloseTo(.10, within(1e-4));
-        List<String> rB = row(a.overfitting(), "unet", "rB");
-        assertThat(rB.get(8)).isEmpty();
-        assertThat(rB.get(9)).startsWith("refused");
+        Comparisons.Overfitting rA = overfitting(a, "rA");
+        assertThat(rA.peakEpoch()).isEqualTo(2);
+        assertThat(rA.oodAtPeak()).isCloseTo(.65, within(1e-12));  // (.70 + .60) / 2
+        assertThat(rA.oodAtLast()).isCloseTo(.55, within(1e-12));  // at the last epoch
+        assertThat(rA.earlyStopEpoch()).isEqualTo(3);             // validation peaks at epoch 3
+        assertThat(rA.earlyStopRule()).startsWith("early stopping on validation");
+        assertThat(rA.costOfEarlyStop()).isCloseTo(.10, within(1e-12));
+        Comparisons.Overfitting rB = overfitting(a, "rB");
+        assertThat(rB.earlyStopEpoch()).isEqualTo(-1);
+        assertThat(rB.earlyStopRule()).startsWith("refused");
         Analyses asked = new Analyses(new ResultTable(rows()), infos(), null, new Analyses.Options(true, 0.01));
-        List<String> rBt = row(asked.overfitting(), "unet", "rB");
-        assertThat(rBt.get(9)).contains("optimistic");
-        assertThat(rBt.get(8)).isEqualTo("3");
+        Comparisons.Overfitting rBt = overfitting(asked, "rB");
+        assertThat(rBt.earlyStopRule()).contains("optimistic");
+        assertThat(rBt.earlyStopEpoch()).isEqualTo(3);
         assertThat(asked.checkpoints()).contains(Analyses.Checkpoint.TEST_STOPPING);
     }
 
     @Test
     void claimsHaveOneRowPerClaimAndArchitecture() {
-        Table c = build().claims();
-        List<String> held = row(c, "unet", "a mixture beats the best single distribution on held-out targets");
-        assertThat(held.get(3)).startsWith("+0.0500, wins 1/1");
-        assertThat(held.get(5)).isEqualTo("yes");
-        List<String> pq = row(c, "unet", "P+Q matches the specialist on P's and Q's own test sets");
+        Analyses a = build();
+        Claims.MixtureWins held = (Claims.MixtureWins) claim(a, "unet", Claims.MixtureWins.class);
+        assertThat(held.headline().mean()).isCloseTo(.05, within(1e-12));
+        assertThat(held.headline().wins()).isEqualTo(1);
+        assertThat(held.verdict()).isEqualTo(Claims.Verdict.HOLDS);
         // not every run has a validation split, so the headline is the final epoch: worst difference -0.03 < -0.01
-        assertThat(pq.get(3)).isEqualTo("-0.0200 (-0.0300)");
-        assertThat(pq.get(5)).isEqualTo("no");
+        Claims.PqMatch pq = (Claims.PqMatch) claim(a, "unet", Claims.PqMatch.class);
+        assertThat(pq.headline().mean()).isCloseTo(-.02, within(1e-12));
+        assertThat(pq.headline().worst()).isCloseTo(-.03, within(1e-12));
+        assertThat(pq.value()).isEqualTo("-0.0200 (-0.0300)");
+        assertThat(pq.verdict()).isEqualTo(Claims.Verdict.FAILS);
+        // run rA's OOD SSIM falls .10 after its peak (over the 0.002 threshold); rB, rC, rAB rise to the end
+        Claims.Overfits over = (Claims.Overfits) claim(a, "unet", Claims.Overfits.class);
+        assertThat(over.dropped()).isEqualTo(2); // rA and its second seed rA2
+        assertThat(over.runs()).isEqualTo(5);
+        assertThat(over.verdict()).isEqualTo(Claims.Verdict.FAILS);
+        Table c = ReportTables.claims(a.headlineRule(), new Claims(new Comparisons(a)).all());
         Set<String> models = new LinkedHashSet<>();
         c.rows().forEach(r -> models.add(r.get(0)));
         assertThat(models).containsExactly("unet", "vit");
-        Table m = build().matrix();
+        Table m = ReportTables.matrix(a.testSets(), new Comparisons(a).matrix());
         assertThat(m.header()).containsExactly("model", "checkpoint", "train_set", "A", "B", "C");
         assertThat(row(m, "unet", "final", "C")).containsExactly("unet", "final", "C", "0.4000", "0.5000", "0.7000");
     }
 
     @Test
     void theRobustnessClaimNeedsThreeSingleModels() {
-        // unet: singles A, B and C give a fitted line
-        List<String> fit = row(build().claims(), "unet", "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)");
-        assertThat(fit.get(2)).startsWith("fit over 3 single models");
-        assertThat(fit.get(5)).isIn("yes", "no");
+        // unet: singles A (.91, .56), B (.80, .575), C (.70, .45); the mixture AB at ID .835, OOD .65 (C): above the line?
+        double[][] pts = {{.91, .56}, {.80, .575}, {.70, .45}};
+        double mx = (.91 + .80 + .70) / 3, my = (.56 + .575 + .45) / 3, sxy = 0, sxx = 0;
+        for (double[] p : pts) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        boolean above = .65 > my + sxy / sxx * (.835 - mx);
+        Claims.EffectiveRobustness fit = (Claims.EffectiveRobustness) claim(build(), "unet", Claims.EffectiveRobustness.class);
+        assertThat(fit.measure()).startsWith("fit over 3 single models");
+        assertThat(fit.above()).isEqualTo(above ? 1 : 0);
+        assertThat(fit.mixtures()).isEqualTo(1);
+        assertThat(fit.verdict()).isEqualTo(above ? Claims.Verdict.HOLDS : Claims.Verdict.FAILS);
         // a second architecture with only two singles: a line through two points is exact, so the claim is n/a
         List<ResultTable.VolumeSsim> rows = new ArrayList<>(rows());
         for (String t : List.of("A", "B", "C")) {
@@ -225,10 +263,9 @@ class AnalysesTest {
         List<RunInfo> infos = new ArrayList<>(infos());
         infos.add(info("kA", "A", "varnet", Map.of(), "A"));
         infos.add(info("kB", "B", "varnet", Map.of(), "B"));
-        List<String> two = row(new Analyses(new ResultTable(rows), infos).claims(), "varnet",
-                "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)");
-        assertThat(two.get(5)).isEqualTo("n/a");
-        assertThat(two.get(2)).contains("has 2");
+        Claims.Claim two = claim(new Analyses(new ResultTable(rows), infos), "varnet", Claims.EffectiveRobustness.class);
+        assertThat(two.verdict()).isEqualTo(Claims.Verdict.NOT_APPLICABLE);
+        assertThat(two.measure()).contains("has 2");
     }
 
     @Test

@@ -48,7 +48,7 @@ final class CatalogCommand implements Callable<Integer> {
         CatalogScanner.Options options = CatalogScanner.Options.defaults().withDatasetName(datasetName);
         if (threads != null) options = options.withThreads(threads);
         long t0 = System.nanoTime();
-        List<CatalogScanner.Failure> unlisted = new ArrayList<>();
+        List<org.robustmri.io.FailureList.Failure> unlisted = new ArrayList<>();
         List<Path> found = CatalogScanner.findFiles(inputs, unlisted);
         if (found.isEmpty()) throw new DataException(inputs.get(0), "no .h5 files" + (inputs.size() > 1 ? " in any of the " + inputs.size() + " inputs" : ""));
         CatalogScanner.Result scanned;
@@ -70,7 +70,7 @@ final class CatalogCommand implements Callable<Integer> {
             deleteStale(errors);
         } else {
             result.writeFailures(errors);
-            List<CatalogScanner.Failure> fs = result.failures();
+            List<org.robustmri.io.FailureList.Failure> fs = result.failures();
             for (int i = 0; i < Math.min(SHOWN_FAILURES, fs.size()); i++) {
                 err.println("skipped " + fs.get(i).file() + ": " + fs.get(i).reason());
             }

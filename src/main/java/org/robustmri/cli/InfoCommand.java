@@ -27,7 +27,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FileInspection.Report r = FileInspection.inspect(file);
+        FileInspection.Inspected r = FileInspection.inspect(file);
         Map<String, Object> info = new LinkedHashMap<>(r.info());
         if (!r.problems().isEmpty()) info.put("problems", r.problems());
         var out = spec.commandLine().getOut();

@@ -3,7 +3,7 @@ package org.robustmri.cli;
 import org.robustmri.io.Provenance;
 import org.robustmri.sim.DistributionRecipe;
 import org.robustmri.sim.DistributionLibrary;
-import org.robustmri.sim.Preview;
+import org.robustmri.eval.Preview;
 import org.robustmri.sim.SimulatedVolume;
 import org.robustmri.sim.SimulationRun;
 import org.robustmri.tensor.Torch;

@@ -64,7 +64,7 @@ public record KspaceVolume(int slices, int coils, int height, int width, float[]
         }
         attrs.putAll(extra);
         String patient = fields.values().getOrDefault("patient_id", IsmrmrdHeader.UNKNOWN);
-        FastMriWriter.writeVolume(out, new FastMriWriter.Volume(slices, coils, height, width, pairs, reconHeight, reconWidth, rssTarget(),
+        FastMriWriter.writeVolume(out, new FastMriWriter.Contents(slices, coils, height, width, pairs, reconHeight, reconWidth, rssTarget(),
                 header(), fields.get("protocol"), patient, attrs));
     }
 

@@ -60,14 +60,14 @@ public final class Batching {
     }
 
     /** Groups an epoch order into batches; {@code shapeKey} gives the sample shape of a slice's volume. */
-    List<List<SliceDataset.SliceRef>> group(List<SliceDataset.SliceRef> order, Function<Integer, Object> shapeKey, Rng rng) {
-        List<List<SliceDataset.SliceRef>> out = new ArrayList<>();
+    List<List<SliceDataset.SliceIndex>> group(List<SliceDataset.SliceIndex> order, Function<Integer, Object> shapeKey, Rng rng) {
+        List<List<SliceDataset.SliceIndex>> out = new ArrayList<>();
         switch (kind) {
             case IN_ORDER -> chunk(order, out);
             case SAME_VOLUME -> {
-                Map<Integer, List<SliceDataset.SliceRef>> byVolume = new LinkedHashMap<>();
-                for (SliceDataset.SliceRef r : order) byVolume.computeIfAbsent(r.volume(), k -> new ArrayList<>()).add(r);
-                for (List<SliceDataset.SliceRef> v : byVolume.values()) {
+                Map<Integer, List<SliceDataset.SliceIndex>> byVolume = new LinkedHashMap<>();
+                for (SliceDataset.SliceIndex r : order) byVolume.computeIfAbsent(r.volume(), k -> new ArrayList<>()).add(r);
+                for (List<SliceDataset.SliceIndex> v : byVolume.values()) {
                     if (consecutive) {
                         v.sort((a, b) -> Integer.compare(a.slice(), b.slice()));
                     } else {
@@ -77,27 +77,27 @@ public final class Batching {
                 }
             }
             case SHAPE -> {
-                Map<Object, List<SliceDataset.SliceRef>> byShape = new LinkedHashMap<>();
-                for (SliceDataset.SliceRef r : order) byShape.computeIfAbsent(shapeKey.apply(r.volume()), k -> new ArrayList<>()).add(r);
-                for (List<SliceDataset.SliceRef> v : byShape.values()) chunk(v, out);
+                Map<Object, List<SliceDataset.SliceIndex>> byShape = new LinkedHashMap<>();
+                for (SliceDataset.SliceIndex r : order) byShape.computeIfAbsent(shapeKey.apply(r.volume()), k -> new ArrayList<>()).add(r);
+                for (List<SliceDataset.SliceIndex> v : byShape.values()) chunk(v, out);
             }
             case PAPER -> {
                 if (order.isEmpty()) return out;
                 Map<Integer, List<Integer>> slicesOf = new LinkedHashMap<>();
-                for (SliceDataset.SliceRef r : order) {
+                for (SliceDataset.SliceIndex r : order) {
                     List<Integer> l = slicesOf.computeIfAbsent(r.volume(), k -> new ArrayList<>());
                     if (!l.contains(r.slice())) l.add(r.slice());
                 }
                 int draws = Math.max(1, order.size() / size);
                 for (int d = 0; d < draws; d++) {
-                    SliceDataset.SliceRef first = order.get(rng.nextInt(order.size()));
+                    SliceDataset.SliceIndex first = order.get(rng.nextInt(order.size()));
                     List<Integer> others = new ArrayList<>(slicesOf.get(first.volume()));
                     others.remove(Integer.valueOf(first.slice()));
                     rng.shuffle(others);
-                    List<SliceDataset.SliceRef> batch = new ArrayList<>();
+                    List<SliceDataset.SliceIndex> batch = new ArrayList<>();
                     batch.add(first);
                     for (int i = 0; i < Math.min(size, others.size() + 1) - 1; i++) {
-                        batch.add(new SliceDataset.SliceRef(first.volume(), others.get(i)));
+                        batch.add(new SliceDataset.SliceIndex(first.volume(), others.get(i)));
                     }
                     out.add(List.copyOf(batch));
                 }
@@ -110,7 +110,7 @@ public final class Batching {
         return kind == Kind.SHAPE;
     }
 
-    private void chunk(List<SliceDataset.SliceRef> refs, List<List<SliceDataset.SliceRef>> out) {
+    private void chunk(List<SliceDataset.SliceIndex> refs, List<List<SliceDataset.SliceIndex>> out) {
         for (int i = 0; i < refs.size(); i += size) out.add(List.copyOf(refs.subList(i, Math.min(refs.size(), i + size))));
     }
 

@@ -1,7 +1,7 @@
 package org.robustmri.data;
 
-import org.robustmri.io.Csv;
-import org.robustmri.io.AtomicFiles;
+import org.robustmri.io.FailureList;
+import org.robustmri.io.FailureList.Failure;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.io.IsmrmrdHeader;
@@ -51,10 +51,6 @@ public final class CatalogScanner {
     private CatalogScanner() {
     }
 
-    /** A file that could not be catalogued and why. */
-    public record Failure(Path file, String reason) {
-    }
-
     /** The catalogue of the readable files, the failures, and how long it took. */
     public record Result(Catalog catalog, List<Failure> failures, int filesSeen, long nanos) {
         public double filesPerSecond() {
@@ -63,9 +59,7 @@ public final class CatalogScanner {
 
         /** Writes the failures as CSV ({@code path,error}) atomically. */
         public void writeFailures(Path csv) {
-            StringBuilder sb = new StringBuilder(Csv.format(List.of("path", "error")));
-            for (Failure f : failures) sb.append(Csv.format(List.of(f.file().toString(), f.reason())));
-            AtomicFiles.writeString(csv, sb.toString());
+            FailureList.write(csv, failures, true);
         }
     }
 

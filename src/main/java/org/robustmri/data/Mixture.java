@@ -33,17 +33,17 @@ import java.util.Set;
  */
 public final class Mixture {
     /** How the distributions are weighted. */
-    public sealed interface Weights permits Uniform, Proportional, Explicit {
+    public sealed interface Weighting permits Uniform, Proportional, Explicit {
     }
 
-    public record Uniform() implements Weights {
+    public record Uniform() implements Weighting {
         @Override
         public String toString() {
             return "uniform";
         }
     }
 
-    public record Proportional() implements Weights {
+    public record Proportional() implements Weighting {
         @Override
         public String toString() {
             return "proportional";
@@ -51,7 +51,7 @@ public final class Mixture {
     }
 
     /** Explicit weights by distribution name (any positive scale; normalised). */
-    public record Explicit(Map<String, Double> weights) implements Weights {
+    public record Explicit(Map<String, Double> weights) implements Weighting {
         public Explicit {
             weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         }
@@ -62,15 +62,15 @@ public final class Mixture {
         }
     }
 
-    public static Weights uniform() {
+    public static Weighting uniform() {
         return new Uniform();
     }
 
-    public static Weights proportional() {
+    public static Weighting proportional() {
         return new Proportional();
     }
 
-    public static Weights explicit(Map<String, Double> weights) {
+    public static Weighting explicit(Map<String, Double> weights) {
         return new Explicit(weights);
     }
 
@@ -105,7 +105,7 @@ public final class Mixture {
     }
 
     private final List<Component> components;
-    private final Weights weights;
+    private final Weighting weights;
     private final double dataFraction;
     private final long seed;
     private final long budget;
@@ -113,7 +113,7 @@ public final class Mixture {
     private final long[] counts;
     private final boolean redraw;
 
-    private Mixture(List<Component> components, Weights weights, double dataFraction, long seed, Long budget, boolean redraw) {
+    private Mixture(List<Component> components, Weighting weights, double dataFraction, long seed, Long budget, boolean redraw) {
         this.redraw = redraw;
         this.components = List.copyOf(components);
         this.weights = weights;
@@ -144,7 +144,7 @@ public final class Mixture {
     /** Collects named distributions and options; {@link #build()} validates everything. */
     public static final class Builder {
         private final Map<String, List<CatalogEntry>> parts = new LinkedHashMap<>();
-        private Weights weights = new Proportional();
+        private Weighting weights = new Proportional();
         private double fraction = 1.0;
         private long seed;
         private Long budget;
@@ -174,7 +174,7 @@ public final class Mixture {
             return add(name, distribution.select(catalog).entries());
         }
 
-        public Builder weights(Weights w) {
+        public Builder weights(Weighting w) {
             this.weights = Objects.requireNonNull(w, "weights");
             return this;
         }
@@ -344,7 +344,7 @@ public final class Mixture {
         return components;
     }
 
-    public Weights weights() {
+    public Weighting weights() {
         return weights;
     }
 

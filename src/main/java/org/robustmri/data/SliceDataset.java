@@ -37,12 +37,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class SliceDataset<T> {
     /** One slice: the volume's index in {@link #volumes()} and the slice index within the file. */
-    public record SliceRef(int volume, int slice) {
+    public record SliceIndex(int volume, int slice) {
     }
 
     /** A batch of samples with the slices they came from. */
-    public record Batch<T>(int epoch, int index, List<SliceRef> refs, List<T> samples) {
-        public Batch {
+    public record LoadedBatch<T>(int epoch, int index, List<SliceIndex> refs, List<T> samples) {
+        public LoadedBatch {
             refs = List.copyOf(refs);
             samples = Collections.unmodifiableList(new ArrayList<>(samples));
         }
@@ -225,25 +225,25 @@ public final class SliceDataset<T> {
     // ------------------------------------------------------------------------------------------------ plans
 
     /** Every slice of every volume once, in volume order (slices ascending). */
-    public List<SliceRef> allSlices() {
-        List<SliceRef> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, totalSlices));
+    public List<SliceIndex> allSlices() {
+        List<SliceIndex> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, totalSlices));
         for (int v = 0; v < entries.size(); v++) {
             CatalogEntry e = entries.get(v);
-            for (int s = e.startSlice(); s < e.endSlice(); s++) out.add(new SliceRef(v, s));
+            for (int s = e.startSlice(); s < e.endSlice(); s++) out.add(new SliceIndex(v, s));
         }
         return out;
     }
 
     /** The batches of an epoch: every slice once (shuffled first when the dataset shuffles). */
-    public List<List<SliceRef>> plan(int epoch) {
-        List<SliceRef> order = allSlices();
+    public List<List<SliceIndex>> plan(int epoch) {
+        List<SliceIndex> order = allSlices();
         if (shuffle) Rng.of(seed, Rng.hash("slices"), epoch).shuffle(order);
         return plan(epoch, order);
     }
 
     /** Batches over an explicit epoch order (e.g. from {@link #refs(Mixture.EpochPlan)}). */
-    public List<List<SliceRef>> plan(int epoch, List<SliceRef> order) {
-        for (SliceRef r : order) {
+    public List<List<SliceIndex>> plan(int epoch, List<SliceIndex> order) {
+        for (SliceIndex r : order) {
             if (r.volume() < 0 || r.volume() >= entries.size()) throw new IllegalArgumentException("no volume " + r.volume());
             CatalogEntry e = entries.get(r.volume());
             if (r.slice() < e.startSlice() || r.slice() >= e.endSlice()) {
@@ -252,24 +252,24 @@ public final class SliceDataset<T> {
             }
         }
         if (batching.needsShapes()) prefetchInfos();
-        List<List<SliceRef>> batches = new ArrayList<>(batching.group(order,
+        List<List<SliceIndex>> batches = new ArrayList<>(batching.group(order,
                 v -> transform.shapeKey(info(v)), Rng.of(seed, Rng.hash("within-volume"), epoch)));
         if (shuffle) Rng.of(seed, Rng.hash("batches"), epoch).shuffle(batches);
         return batches;
     }
 
     /** The batches of a mixture's epoch (its draws in order, grouped by the batching). */
-    public List<List<SliceRef>> plan(int epoch, Mixture mixture) {
+    public List<List<SliceIndex>> plan(int epoch, Mixture mixture) {
         return plan(epoch, refs(mixture.plan(epoch)));
     }
 
     /** The slices of a mixture's epoch plan, in its order; every drawn row must be in this dataset. */
-    public List<SliceRef> refs(Mixture.EpochPlan plan) {
-        List<SliceRef> out = new ArrayList<>(plan.size());
+    public List<SliceIndex> refs(Mixture.EpochPlan plan) {
+        List<SliceIndex> out = new ArrayList<>(plan.size());
         for (Mixture.Draw d : plan.draws()) {
             Integer v = indexOf.get(d.entry());
             if (v == null) throw new IllegalArgumentException("the mixture draws " + d.entry() + " which is not in this dataset");
-            out.add(new SliceRef(v, d.slice()));
+            out.add(new SliceIndex(v, d.slice()));
         }
         return out;
     }
@@ -295,7 +295,7 @@ public final class SliceDataset<T> {
     // ------------------------------------------------------------------------------------------------ reads
 
     /** One sample, read on the calling thread. */
-    public T read(SliceRef ref, int epoch, long sampleIndex) {
+    public T read(SliceIndex ref, int epoch, long sampleIndex) {
         try (FastMriFile f = FastMriFile.open(files.get(ref.volume()))) {
             return read(f, ref, epoch, sampleIndex);
         }
@@ -309,20 +309,20 @@ public final class SliceDataset<T> {
         return batching.oneMaskPerBatch() ? Rng.mix(Rng.hash("batch-mask"), batchIndex) : sampleIndex;
     }
 
-    private T read(FastMriFile f, SliceRef ref, int epoch, long sampleIndex) {
+    private T read(FastMriFile f, SliceIndex ref, int epoch, long sampleIndex) {
         VolumeInfo v = info(ref.volume(), f);
         org.robustmri.kspace.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
         return transform.apply(new SliceContext(f, v, ref.slice(), sampling, epoch, sampleIndex));
     }
 
     /** One batch read on the calling thread; consecutive slices of one volume share one open file. */
-    public Batch<T> readBatch(int epoch, int index, List<SliceRef> refs, long firstSampleIndex) {
+    public LoadedBatch<T> readBatch(int epoch, int index, List<SliceIndex> refs, long firstSampleIndex) {
         List<T> samples = new ArrayList<>(refs.size());
         FastMriFile open = null;
         int openVolume = -1;
         try {
             for (int i = 0; i < refs.size(); i++) {
-                SliceRef r = refs.get(i);
+                SliceIndex r = refs.get(i);
                 if (r.volume() != openVolume) {
                     if (open != null) open.close();
                     open = null;
@@ -334,7 +334,7 @@ public final class SliceDataset<T> {
         } finally {
             if (open != null) open.close();
         }
-        return new Batch<>(epoch, index, refs, samples);
+        return new LoadedBatch<>(epoch, index, refs, samples);
     }
 
     /** A prefetching iterator over the batches of {@link #plan(int)}. Close it (try-with-resources). */
@@ -343,7 +343,7 @@ public final class SliceDataset<T> {
     }
 
     /** A prefetching iterator over given batches, delivered in their order. Close it (try-with-resources). */
-    public Loader<T> load(int epoch, List<List<SliceRef>> batches) {
+    public Loader<T> load(int epoch, List<List<SliceIndex>> batches) {
         return new Loader<>(this, epoch, batches, null);
     }
 
@@ -351,7 +351,7 @@ public final class SliceDataset<T> {
      * Batches whose samples have explicit epoch positions {@code firstSampleIndex[i] + j} (which seed their training
      * masks): a rank's shares of global batches keep the positions they have in the global plan. Shares may be empty.
      */
-    public Loader<T> load(int epoch, List<List<SliceRef>> batches, long[] firstSampleIndex) {
+    public Loader<T> load(int epoch, List<List<SliceIndex>> batches, long[] firstSampleIndex) {
         return new Loader<>(this, epoch, batches, firstSampleIndex.clone());
     }
 
@@ -360,18 +360,18 @@ public final class SliceDataset<T> {
      * number of batches in flight. An exception thrown while reading a batch is rethrown by {@link #next()} (and
      * the loader closes); {@link #close()} cancels outstanding reads and stops the threads.
      */
-    public static final class Loader<T> implements Iterator<Batch<T>>, AutoCloseable {
+    public static final class Loader<T> implements Iterator<LoadedBatch<T>>, AutoCloseable {
         private final SliceDataset<T> dataset;
         private final int epoch;
-        private final List<List<SliceRef>> batches;
+        private final List<List<SliceIndex>> batches;
         private final long[] firstIndex;
         private final ExecutorService pool;
-        private final ArrayDeque<Future<Batch<T>>> inFlight = new ArrayDeque<>();
+        private final ArrayDeque<Future<LoadedBatch<T>>> inFlight = new ArrayDeque<>();
         private int submitted;
         private int returned;
         private boolean closed;
 
-        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceRef>> batches, long[] firstSampleIndex) {
+        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceIndex>> batches, long[] firstSampleIndex) {
             this.dataset = dataset;
             this.epoch = epoch;
             this.batches = List.copyOf(batches);
@@ -419,13 +419,13 @@ public final class SliceDataset<T> {
         }
 
         @Override
-        public Batch<T> next() {
+        public LoadedBatch<T> next() {
             if (closed) throw new NoSuchElementException("the loader is closed");
             if (returned >= batches.size()) {
                 close();
                 throw new NoSuchElementException("no more batches in epoch " + epoch);
             }
-            Batch<T> b;
+            LoadedBatch<T> b;
             try {
                 if (pool == null) {
                     int i = returned;
@@ -448,7 +448,7 @@ public final class SliceDataset<T> {
         public void close() {
             if (closed) return;
             closed = true;
-            for (Future<Batch<T>> f : inFlight) f.cancel(true);
+            for (Future<LoadedBatch<T>> f : inFlight) f.cancel(true);
             inFlight.clear();
             if (pool != null) {
                 pool.shutdownNow();

@@ -82,7 +82,7 @@ public final class Evaluator implements AutoCloseable {
             Path file = tv.file();
             float[] targetVol;
             double maxAll;
-            Reconstructor.Volume recon;
+            Reconstructor.Reconstruction recon;
             try (FastMriFile f = FastMriFile.open(file)) {
                 int end = tv.end() < 0 ? f.kspace().slices() : tv.end();
                 recon = Reconstructor.reconstruct(model, f, mask, tv.start(), end, onSlice);

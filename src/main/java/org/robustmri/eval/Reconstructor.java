@@ -31,22 +31,22 @@ public final class Reconstructor {
     }
 
     /** A reconstructed volume (slices, h, w) and how it was undersampled. */
-    public record Volume(String name, float[] data, int slices, int height, int width, Sampling sampling) {
+    public record Reconstruction(String name, float[] data, int slices, int height, int width, Sampling sampling) {
     }
 
     /** Every slice of one file. */
-    public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, IntConsumer onSlice) {
+    public static Reconstruction reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, IntConsumer onSlice) {
         return reconstruct(model, f, mask, 0, f.kspace().slices(), null, onSlice);
     }
 
     /** Slices {@code [start, end)} only (the paper's catalogs exclude edge slices this way). */
-    public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end,
+    public static Reconstruction reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end,
                                      IntConsumer onSlice) {
         return reconstruct(model, f, mask, start, end, null, onSlice);
     }
 
     /** As above at the reconstruction size {@code crop} (h, w) instead of the file's own (null: the file's). */
-    public static Volume reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end, int[] crop,
+    public static Reconstruction reconstruct(ReconstructionModel model, FastMriFile f, MaskFunction mask, int start, int end, int[] crop,
                                      IntConsumer onSlice) {
         if (start < 0 || end > f.kspace().slices() || start >= end) {
             throw new DataException(f.path(), "slice range [" + start + ", " + end + ") outside [0, " + f.kspace().slices() + ")");
@@ -71,17 +71,17 @@ public final class Reconstructor {
             }
             if (onSlice != null) onSlice.accept(s);
         }
-        return new Volume(f.fileName(), out, slices, v.cropHeight(), v.cropWidth(), sampling);
+        return new Reconstruction(f.fileName(), out, slices, v.cropHeight(), v.cropWidth(), sampling);
     }
 
     /** Reconstructs one file and writes a fastMRI {@code reconstruction} file (atomically). */
-    public static Volume writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, IntConsumer onSlice) {
+    public static Reconstruction writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, IntConsumer onSlice) {
         return writeFile(model, in, out, mask, null, onSlice);
     }
 
     /** As above at the reconstruction size {@code crop} (null: the file's own). */
-    public static Volume writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, int[] crop, IntConsumer onSlice) {
-        Volume v;
+    public static Reconstruction writeFile(ReconstructionModel model, Path in, Path out, MaskFunction mask, int[] crop, IntConsumer onSlice) {
+        Reconstruction v;
         try (FastMriFile f = FastMriFile.open(in)) {
             v = reconstruct(model, f, mask, 0, f.kspace().slices(), crop, onSlice);
         }

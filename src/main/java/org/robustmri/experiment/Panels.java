@@ -63,7 +63,7 @@ final class Panels {
                 int mid = (e.startSlice() + e.endSlice()) / 2;
                 for (int k = 0; k < slicesPerSet; k++) {
                     int s = Math.min(e.endSlice() - 1, mid + k);
-                    Reconstructor.Volume zf = Reconstructor.reconstruct(zeroFilled, f, mask, s, s + 1, null);
+                    Reconstructor.Reconstruction zf = Reconstructor.reconstruct(zeroFilled, f, mask, s, s + 1, null);
                     int h = zf.height(), w = zf.width();
                     float[] target = java.util.Arrays.copyOfRange(fullTarget, s * h * w, (s + 1) * h * w);
                     List<String> names = new ArrayList<>(List.of("target", "zero-filled"));

@@ -22,7 +22,13 @@ public final class FailureList {
     private FailureList() {
     }
 
+    /** Writes {@code file,error} rows with each failure's file name (the inputs of one folder). */
     public static void write(Path csv, List<Failure> failures) {
+        write(csv, failures, false);
+    }
+
+    /** As above; {@code fullPaths}: {@code path,error} rows with the whole path (inputs from many folders). */
+    public static void write(Path csv, List<Failure> failures, boolean fullPaths) {
         if (failures.isEmpty()) {
             try {
                 Files.deleteIfExists(csv);
@@ -31,8 +37,8 @@ public final class FailureList {
             }
             return;
         }
-        StringBuilder sb = new StringBuilder(Csv.format(List.of("file", "error")));
-        for (Failure f : failures) sb.append(Csv.format(List.of(f.file().getFileName().toString(), f.reason())));
+        StringBuilder sb = new StringBuilder(Csv.format(List.of(fullPaths ? "path" : "file", "error")));
+        for (Failure f : failures) sb.append(Csv.format(List.of(fullPaths ? f.file().toString() : f.file().getFileName().toString(), f.reason())));
         AtomicFiles.writeString(csv, sb.toString());
     }
 }

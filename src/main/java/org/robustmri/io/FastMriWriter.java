@@ -19,11 +19,11 @@ public final class FastMriWriter {
     }
 
     /** A complete multi-coil volume. {@code kspace} is interleaved (re, im) in (slices, coils, H, W) order. */
-    public record Volume(int slices, int coils, int height, int width, float[] kspace,
+    public record Contents(int slices, int coils, int height, int width, float[] kspace,
                          int targetHeight, int targetWidth, float[] target,
                          IsmrmrdHeader header, String acquisition, String patientId,
                          Map<String, Object> extraAttributes) {
-        public Volume {
+        public Contents {
             if (kspace.length != (long) slices * coils * height * width * 2) {
                 throw new IllegalArgumentException("kspace has " + kspace.length + " values, expected "
                         + (long) slices * coils * height * width * 2);
@@ -51,7 +51,7 @@ public final class FastMriWriter {
     }
 
     /** Writes a multi-coil volume: k-space, RSS target, header XML and fastMRI's root attributes. */
-    public static void writeVolume(Path out, Volume v) {
+    public static void writeVolume(Path out, Contents v) {
         float[][][] target = reshape3(v.target(), v.slices(), v.targetHeight(), v.targetWidth());
         double max = Double.NEGATIVE_INFINITY;
         double sumSq = 0;
@@ -84,7 +84,7 @@ public final class FastMriWriter {
      * A (slices, coils, H, W, 2) array of zeros whose rows are all one shared array: jhdf needs the nested shape
      * to lay out the dataset, not a copy of the data (building one costs more than the simulation).
      */
-    private static float[][][][][] zeroPlaceholder(Volume v) {
+    private static float[][][][][] zeroPlaceholder(Contents v) {
         float[][] row = new float[v.width()][2];
         float[][][] plane = new float[v.height()][][];
         java.util.Arrays.fill(plane, row);

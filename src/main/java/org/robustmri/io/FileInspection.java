@@ -16,13 +16,13 @@ import java.util.function.Supplier;
  */
 public final class FileInspection {
     /** What was read, in display order, and the problems found. */
-    public record Report(Map<String, Object> info, List<String> problems) {
+    public record Inspected(Map<String, Object> info, List<String> problems) {
     }
 
     private FileInspection() {
     }
 
-    public static Report inspect(Path file) {
+    public static Inspected inspect(Path file) {
         Map<String, Object> info = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         info.put("file", file.toString());
@@ -31,7 +31,7 @@ public final class FileInspection {
             f = FastMriFile.open(file);
         } catch (DataException e) {
             problems.add(e.getMessage());
-            return new Report(info, problems);
+            return new Inspected(info, problems);
         }
         try (f) {
             Map<String, Object> datasets = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ public final class FileInspection {
                 return null;
             }, file);
         }
-        return new Report(info, problems);
+        return new Inspected(info, problems);
     }
 
     /** Runs one read; its failure becomes a problem of {@code part}. */

@@ -1,5 +1,6 @@
 package org.robustmri.model;
 
+import org.robustmri.io.Safetensors;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

@@ -141,8 +141,8 @@ public record SimulatedVolume(DistributionRecipe distribution, long seed, int in
         return sb.toString();
     }
 
-    public FastMriWriter.Volume toWriterVolume() {
-        return new FastMriWriter.Volume(slices, coils(), height(), width(), kspace, matrix, matrix, target, header(),
+    public FastMriWriter.Contents toWriterVolume() {
+        return new FastMriWriter.Contents(slices, coils(), height(), width(), kspace, matrix, matrix, target, header(),
                 distribution.protocol(), patientId(), extraAttributes());
     }
 

@@ -8,6 +8,6 @@
  * sensitivities, transforms on a grid twice as fine as the output, keeps the central (2M, M) block of
  * k-space, adds correlated noise and computes the RSS target. {@link org.robustmri.sim.SimulationRun} does
  * this for many volumes in parallel and writes them through {@link org.robustmri.io.FastMriWriter};
- * {@link org.robustmri.sim.Preview} draws a PNG sheet. Everything is deterministic for a seed.
+ * Everything is deterministic for a seed ({@link org.robustmri.eval.Preview} draws a PNG sheet of the files).
  */
 package org.robustmri.sim;

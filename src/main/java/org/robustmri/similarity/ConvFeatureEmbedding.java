@@ -4,7 +4,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.robustmri.model.Safetensors;
+import org.robustmri.io.Safetensors;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 

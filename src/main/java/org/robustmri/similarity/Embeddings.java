@@ -1,5 +1,6 @@
 package org.robustmri.similarity;
 
+import org.robustmri.io.Safetensors;
 import java.nio.file.Path;
 
 /**

@@ -20,7 +20,7 @@ public final class DatasetBatchSource implements BatchSource {
     private final int rank;
     private final int world;
     private int cachedEpoch = Integer.MIN_VALUE;
-    private List<List<SliceDataset.SliceRef>> cachedPlan;
+    private List<List<SliceDataset.SliceIndex>> cachedPlan;
 
     public DatasetBatchSource(SliceDataset<? extends Sample> dataset, Mixture mixture, String description) {
         this(dataset, mixture, description, 0, 1);
@@ -40,7 +40,7 @@ public final class DatasetBatchSource implements BatchSource {
     }
 
     /** The global plan of an epoch; only the latest is kept. */
-    private synchronized List<List<SliceDataset.SliceRef>> plan(int epoch) {
+    private synchronized List<List<SliceDataset.SliceIndex>> plan(int epoch) {
         if (epoch != cachedEpoch) {
             cachedPlan = mixture == null ? dataset.plan(epoch) : dataset.plan(epoch, mixture);
             cachedEpoch = epoch;
@@ -60,13 +60,13 @@ public final class DatasetBatchSource implements BatchSource {
 
     @Override
     public BatchIterator epoch(int epoch) {
-        List<List<SliceDataset.SliceRef>> global = plan(epoch);
-        List<List<SliceDataset.SliceRef>> shares = new java.util.ArrayList<>(global.size());
+        List<List<SliceDataset.SliceIndex>> global = plan(epoch);
+        List<List<SliceDataset.SliceIndex>> shares = new java.util.ArrayList<>(global.size());
         long[] first = new long[global.size()];
         int[] sizes = new int[global.size()];
         long n = 0;
         for (int i = 0; i < global.size(); i++) {
-            List<SliceDataset.SliceRef> b = global.get(i);
+            List<SliceDataset.SliceIndex> b = global.get(i);
             int from = (int) ((long) b.size() * rank / world), to = (int) ((long) b.size() * (rank + 1) / world);
             shares.add(b.subList(from, to));
             first[i] = n + from;
@@ -84,7 +84,7 @@ public final class DatasetBatchSource implements BatchSource {
 
             @Override
             public Batch next() {
-                SliceDataset.Batch<? extends Sample> b = loader.next();
+                SliceDataset.LoadedBatch<? extends Sample> b = loader.next();
                 int size = sizes[index++];
                 return new Batch(b.samples(), b.samples().isEmpty() ? "" : b.samples().get(0).fileName(), size);
             }

@@ -95,7 +95,7 @@ public final class StepTimer {
         for (int i = 0; i < target.length; i++) target[i] = r.nextFloat();
         IsmrmrdHeader header = new IsmrmrdHeader("robustmri", "timing", 3.0, s.coils(), "robustmri", "TIMING",
                 s.kspaceHeight(), s.kspaceWidth(), 1, s.height(), s.width(), 1, s.kspaceWidth() / 2, s.kspaceWidth() - 1);
-        FastMriWriter.writeVolume(file, new FastMriWriter.Volume(batch, s.coils(), s.kspaceHeight(), s.kspaceWidth(), k,
+        FastMriWriter.writeVolume(file, new FastMriWriter.Contents(batch, s.coils(), s.kspaceHeight(), s.kspaceWidth(), k,
                 s.height(), s.width(), target, header, "TIMING", "timing", Map.of()));
         SliceDataset<? extends Sample> ds = SliceDataset.builder(model.transform(true)).files(List.of(file))
                 .masks(MaskPolicy.training(MaskFunction.fromName("equispaced", List.of(4.0), List.of(0.08)), 0))

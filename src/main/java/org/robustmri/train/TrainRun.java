@@ -174,7 +174,7 @@ public final class TrainRun {
         return new List[]{train, val};
     }
 
-    static Mixture.Weights weights(JsonNode w) {
+    static Mixture.Weighting weights(JsonNode w) {
         if (w == null || w.isNull()) return Mixture.uniform();
         if (w.isTextual()) {
             return switch (w.asText()) {

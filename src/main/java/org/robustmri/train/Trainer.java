@@ -9,7 +9,7 @@ import org.robustmri.io.Manifest;
 import org.robustmri.metric.Ssim;
 import org.robustmri.model.Inference;
 import org.robustmri.model.ReconstructionModel;
-import org.robustmri.model.Safetensors;
+import org.robustmri.io.Safetensors;
 import org.robustmri.model.Weights;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;

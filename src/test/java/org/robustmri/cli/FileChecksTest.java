@@ -27,7 +27,7 @@ class FileChecksTest {
         float[] target = new float[2 * th * tw];
         for (int i = 0; i < target.length; i++) target[i] = 1 + rng.nextFloat();
         IsmrmrdHeader header = new IsmrmrdHeader("SimVendor", "Model", 3.0, 2, "site", "AXT2", h, w, 1, rh, rw, 1, w / 2, w - 1);
-        FastMriWriter.writeVolume(file, new FastMriWriter.Volume(2, 2, h, w, k, th, tw, target, header, "AXT2", "p1", Map.of()));
+        FastMriWriter.writeVolume(file, new FastMriWriter.Contents(2, 2, h, w, k, th, tw, target, header, "AXT2", "p1", Map.of()));
         return file;
     }
 

@@ -53,15 +53,15 @@ class SliceDatasetTest {
         return SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(catalog.entries());
     }
 
-    static List<SliceDataset.Batch<ImageSample>> epoch(SliceDataset<ImageSample> ds, int epoch) {
-        List<SliceDataset.Batch<ImageSample>> out = new ArrayList<>();
+    static List<SliceDataset.LoadedBatch<ImageSample>> epoch(SliceDataset<ImageSample> ds, int epoch) {
+        List<SliceDataset.LoadedBatch<ImageSample>> out = new ArrayList<>();
         try (SliceDataset.Loader<ImageSample> loader = ds.load(epoch)) {
             loader.forEachRemaining(out::add);
         }
         return out;
     }
 
-    static List<String> keys(List<SliceDataset.Batch<ImageSample>> batches) {
+    static List<String> keys(List<SliceDataset.LoadedBatch<ImageSample>> batches) {
         List<String> k = new ArrayList<>();
         for (var b : batches) for (ImageSample s : b.samples()) k.add(s.fileName() + "#" + s.slice());
         return k;
@@ -90,7 +90,7 @@ class SliceDatasetTest {
     @Test
     void sameVolumeBatchesHoldSlicesOfOneVolume() {
         SliceDataset<ImageSample> ds = images().batching(Batching.sameVolume(2, true)).shuffle(true).seed(5).build();
-        List<SliceDataset.Batch<ImageSample>> batches = epoch(ds, 0);
+        List<SliceDataset.LoadedBatch<ImageSample>> batches = epoch(ds, 0);
         assertThat(batches).hasSize(3 + 2 + 2 + 1); // ceil(5/2) + ceil(3/2) + ceil(4/2) + ceil(2/2)
         for (var b : batches) {
             assertThat(b.samples()).extracting(ImageSample::fileName).containsOnly(b.samples().get(0).fileName());
@@ -105,8 +105,8 @@ class SliceDatasetTest {
         }
         // random slices of one volume: still one volume per batch, grouping changes with the epoch
         SliceDataset<ImageSample> random = images().batching(Batching.sameVolume(3, false)).shuffle(true).seed(5).build();
-        List<List<SliceDataset.SliceRef>> p0 = random.plan(0), p1 = random.plan(1);
-        for (var b : p0) assertThat(b).extracting(SliceDataset.SliceRef::volume).containsOnly(b.get(0).volume());
+        List<List<SliceDataset.SliceIndex>> p0 = random.plan(0), p1 = random.plan(1);
+        for (var b : p0) assertThat(b).extracting(SliceDataset.SliceIndex::volume).containsOnly(b.get(0).volume());
         assertThat(new HashSet<>(p1)).isNotEqualTo(new HashSet<>(p0));
         // even without shuffling the epoch order, the random slices of a volume are redrawn every epoch
         SliceDataset<ImageSample> fixedOrder = images().batching(Batching.sameVolume(2, false)).seed(5).build();
@@ -117,7 +117,7 @@ class SliceDatasetTest {
     @Test
     void shapeBucketedBatchesHoldOneShape() {
         SliceDataset<ImageSample> ds = images().batching(Batching.shapeBucketed(3)).shuffle(true).seed(2).build();
-        List<SliceDataset.Batch<ImageSample>> batches = epoch(ds, 0);
+        List<SliceDataset.LoadedBatch<ImageSample>> batches = epoch(ds, 0);
         assertThat(batches).hasSize(4 + 2); // 10 slices of 16x16 in fours of three, 4 of 12x12
         Set<String> mixedVolumes = new HashSet<>();
         for (var b : batches) {
@@ -141,7 +141,7 @@ class SliceDatasetTest {
         SliceDataset<ImageSample> parallel = b.prefetch(3, 2).build();
         SliceDataset<ImageSample> sequential = b.prefetch(0, 1).build();
         for (int epoch = 0; epoch < 2; epoch++) {
-            List<SliceDataset.Batch<ImageSample>> p = epoch(parallel, epoch), s = epoch(sequential, epoch);
+            List<SliceDataset.LoadedBatch<ImageSample>> p = epoch(parallel, epoch), s = epoch(sequential, epoch);
             assertThat(p).hasSameSizeAs(s);
             long index = 0;
             for (int i = 0; i < p.size(); i++) {
@@ -195,13 +195,13 @@ class SliceDatasetTest {
     @Test
     void testMasksAreTheFileSeededMasksAndSamplesMatchTheReconstructorsInput() {
         SliceDataset<ImageSample> ds = images().masks(MaskPolicy.test(EQUISPACED)).prefetch(2, 4).build();
-        Map<String, Reconstructor.Volume> reference = new HashMap<>();
+        Map<String, Reconstructor.Reconstruction> reference = new HashMap<>();
         for (int epoch = 0; epoch < 2; epoch++) {
             for (var batch : epoch(ds, epoch)) {
                 for (ImageSample s : batch.samples()) {
                     int width = s.sampling().mask().length;
                     assertThat(s.sampling().mask()).containsExactly(EQUISPACED.maskForFile(width, s.fileName()).toFloats());
-                    Reconstructor.Volume v = reference.computeIfAbsent(s.fileName(), n -> {
+                    Reconstructor.Reconstruction v = reference.computeIfAbsent(s.fileName(), n -> {
                         try (FastMriFile f = FastMriFile.open(dir.resolve("site").resolve(n))) {
                             return Reconstructor.reconstruct(new ZeroFilled(), f, EQUISPACED, null);
                         }
@@ -335,9 +335,9 @@ class SliceDatasetTest {
         assertThat(rebased.file(0)).isEqualTo(dir.resolve("site").resolve(foreign.get(0).filename()));
         assertThatThrownBy(() -> rebased.refs(m.plan(0))).hasMessageContaining("not in this dataset");
         Mixture.EpochPlan plan = m.plan(0);
-        List<SliceDataset.SliceRef> order = new ArrayList<>();
+        List<SliceDataset.SliceIndex> order = new ArrayList<>();
         for (Mixture.Draw d : plan.draws()) {
-            order.add(new SliceDataset.SliceRef(rebased.entries().indexOf(moved.get(d.entry())), d.slice()));
+            order.add(new SliceDataset.SliceIndex(rebased.entries().indexOf(moved.get(d.entry())), d.slice()));
         }
         Map<String, Integer> perProtocol = new HashMap<>();
         try (SliceDataset.Loader<ImageSample> loader = rebased.load(0, rebased.plan(0, order))) {
@@ -352,21 +352,21 @@ class SliceDatasetTest {
         // on the local catalog the mixture plugs in directly
         SliceDataset<ImageSample> local = SliceDataset.builder(new ZeroFilledImageTransform(true)).entries(m.entries())
                 .batching(Batching.sameVolume(2, true)).build();
-        List<List<SliceDataset.SliceRef>> batches = local.plan(0, m);
+        List<List<SliceDataset.SliceIndex>> batches = local.plan(0, m);
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(8);
-        for (var b : batches) assertThat(b).extracting(SliceDataset.SliceRef::volume).containsOnly(b.get(0).volume());
+        for (var b : batches) assertThat(b).extracting(SliceDataset.SliceIndex::volume).containsOnly(b.get(0).volume());
     }
 
     @Test
     void thePapersBatchesDrawASliceAndOthersOfItsVolumeWithOneMaskPerBatch() {
         SliceDataset<ImageSample> ds = images().masks(MaskPolicy.training(RANDOM, 5)).batching(Batching.paper(3)).shuffle(true).seed(8).build();
-        List<List<SliceDataset.SliceRef>> plan = ds.plan(1);
+        List<List<SliceDataset.SliceIndex>> plan = ds.plan(1);
         assertThat(plan).hasSize(TOTAL_SLICES / 3); // n // B draws
-        for (List<SliceDataset.SliceRef> b : plan) {
+        for (List<SliceDataset.SliceIndex> b : plan) {
             int vol = b.get(0).volume();
             int volumeSlices = ds.entries().get(vol).slices();
             assertThat(b).hasSize(Math.min(3, volumeSlices));
-            assertThat(b).extracting(SliceDataset.SliceRef::volume).containsOnly(vol);
+            assertThat(b).extracting(SliceDataset.SliceIndex::volume).containsOnly(vol);
             assertThat(new HashSet<>(b)).hasSize(b.size()); // distinct slices
         }
         assertThat(ds.plan(2)).isNotEqualTo(plan);

@@ -44,7 +44,7 @@ final class Volumes {
         float[] k = new float[s.slices() * s.coils() * s.height() * s.width() * 2];
         for (int i = 0; i < k.length; i++) k[i] = (float) rng.nextGaussian();
         float[] target = target(s);
-        FastMriWriter.writeVolume(file, new FastMriWriter.Volume(s.slices(), s.coils(), s.height(), s.width(), k,
+        FastMriWriter.writeVolume(file, new FastMriWriter.Contents(s.slices(), s.coils(), s.height(), s.width(), k,
                 s.targetHeight(), s.targetWidth(), target, s.header(), s.protocol(), s.patientId(), s.extra()));
         return file;
     }

@@ -8,7 +8,7 @@ import org.robustmri.TestFiles;
 import org.robustmri.cli.CliTestSupport;
 import org.robustmri.io.FastMriWriter;
 import org.robustmri.metric.VolumeScore;
-import org.robustmri.model.Safetensors;
+import org.robustmri.io.Safetensors;
 import org.robustmri.tensor.Tensors;
 
 import java.nio.file.Path;

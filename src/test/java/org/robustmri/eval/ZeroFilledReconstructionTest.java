@@ -26,7 +26,7 @@ class ZeroFilledReconstructionTest {
             double acc = c.get("acceleration").asDouble(), cf = c.get("center_fraction").asDouble();
             MaskFunction mf = MaskFunction.fromName("equispaced", List.of(acc), List.of(cf));
             Path out = tmp.resolve(acc + "-" + file);
-            Reconstructor.Volume v = Reconstructor.writeFile(new ZeroFilled(), TestFiles.REAL_KSPACE.resolve(file), out, mf, null);
+            Reconstructor.Reconstruction v = Reconstructor.writeFile(new ZeroFilled(), TestFiles.REAL_KSPACE.resolve(file), out, mf, null);
             assertThat(v.sampling().numLowFrequencies()).isEqualTo(c.get("num_low_frequencies").asInt());
             double sum = 0;
             for (float x : v.data()) sum += x;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.robustmri.cli.CliTestSupport;
 import org.robustmri.model.ModelSpec;
-import org.robustmri.model.Safetensors;
+import org.robustmri.io.Safetensors;
 import org.robustmri.model.Weights;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.train.RunDirectory;

@@ -115,7 +115,7 @@ class FastMriFileTest {
         IsmrmrdHeader header = new IsmrmrdHeader("SimVendor", "SimScan", 1.5, c, "sim", "AXT1",
                 h, w, 1, 4, 4, 1, 3, 5);
         Path out = tmp.resolve("vol.h5");
-        FastMriWriter.writeVolume(out, new FastMriWriter.Volume(s, c, h, w, k, 4, 4, target, header,
+        FastMriWriter.writeVolume(out, new FastMriWriter.Contents(s, c, h, w, k, 4, 4, target, header,
                 "AXT1", "patient-7", Map.of()));
         try (FastMriFile f = FastMriFile.open(out)) {
             assertThat(f.kspace().layout()).isEqualTo(KspaceLayout.FLOAT_TRAILING_PAIR);

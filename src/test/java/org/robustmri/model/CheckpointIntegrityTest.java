@@ -1,5 +1,6 @@
 package org.robustmri.model;
 
+import org.robustmri.io.Safetensors;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package org.robustmri.model;
 
+import org.robustmri.io.Safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.pytorch.Tensor;
@@ -84,7 +85,7 @@ class VarNetTest {
             Safetensors.Contents expected = Safetensors.read(DIR.resolve("varnet_tiny_" + file + "_expected.safetensors"));
             for (String mode : List.of("auto", "nlf")) {
                 ReconstructionModel m = Weights.loadModel(WEIGHTS, tiny(mode.equals("auto") ? "auto" : "mask"));
-                Reconstructor.Volume v;
+                Reconstructor.Reconstruction v;
                 try (FastMriFile f = FastMriFile.open(DIR.resolve(file + ".h5"))) {
                     v = Reconstructor.reconstruct(m, f, EQUISPACED, null);
                 }
@@ -209,7 +210,7 @@ class VarNetTest {
         ReconstructionModel m = Weights.loadModel(WEIGHTS, tiny("auto"));
         try (FastMriFile f = FastMriFile.open(DIR.resolve("knee_width.h5"))) {
             assertThat(f.kspace().coils()).isEqualTo(4);
-            Reconstructor.Volume v = Reconstructor.reconstruct(m, f, EQUISPACED, null);
+            Reconstructor.Reconstruction v = Reconstructor.reconstruct(m, f, EQUISPACED, null);
             for (float x : v.data()) assertThat(Float.isFinite(x)).isTrue();
         }
         // weights of another size: every problem named

@@ -1,5 +1,6 @@
 package org.robustmri.model;
 
+import org.robustmri.io.Safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.javacpp.PointerScope;
@@ -83,7 +84,7 @@ class VisionTransformerTest {
         for (Path f : files) {
             String stem = f.getFileName().toString().replace(".h5", "");
             Map<String, Tensor> expected = Safetensors.read(DIR.resolve("vit_tiny_" + stem + "_expected.safetensors")).tensors();
-            Reconstructor.Volume v;
+            Reconstructor.Reconstruction v;
             try (FastMriFile file = FastMriFile.open(f)) {
                 v = Reconstructor.reconstruct(m, file, EQUISPACED, null);
                 float[] input = Reconstructor.reconstruct(new ZeroFilled(), file, EQUISPACED, null).data();

@@ -1,5 +1,6 @@
 package org.robustmri.model;
 
+import org.robustmri.io.Safetensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;

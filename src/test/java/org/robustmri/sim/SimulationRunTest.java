@@ -1,5 +1,6 @@
 package org.robustmri.sim;
 
+import org.robustmri.eval.Preview;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

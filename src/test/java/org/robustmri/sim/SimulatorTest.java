@@ -1,5 +1,6 @@
 package org.robustmri.sim;
 
+import org.robustmri.eval.Preview;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class SimulatorTest {
         Path file = tmp.resolve(v.fileName());
         FastMriWriter.writeVolume(file, v.toWriterVolume());
         try (FastMriFile f = FastMriFile.open(file)) {
-            Reconstructor.Volume zf = Reconstructor.reconstruct(new ZeroFilled(), f, null, null);
+            Reconstructor.Reconstruction zf = Reconstructor.reconstruct(new ZeroFilled(), f, null, null);
             assertThat(zf.height()).isEqualTo(32);
             assertThat(zf.width()).isEqualTo(32);
             float[] stored = f.readFloatVolume(FastMriFile.TARGET_RSS);

@@ -67,14 +67,14 @@ class TrainTestSimilarityTest {
         w.put("conv0.bias", org.robustmri.tensor.Tensors.fromFloats(new float[8], 8));
         w.put("conv1.weight", org.robustmri.tensor.Tensors.fromFloats(new float[4 * 8 * 3 * 3], 4, 8, 3, 3).add(org.robustmri.tensor.Torch.scalar(0.02)));
         Path f = tmp.resolve("enc.safetensors");
-        org.robustmri.model.Safetensors.write(f, w, java.util.Map.of());
+        org.robustmri.io.Safetensors.write(f, w, java.util.Map.of());
         Embedding e = Embeddings.of("safetensors:" + f);
         assertThat(e.dimension()).isEqualTo(2 * (8 + 4));
         assertThat(e.spec()).contains("enc.safetensors").contains("2 layers");
         var img = org.robustmri.tensor.Tensors.fromFloats(new float[2 * 40 * 30], 2, 1, 40, 30).uniform_();
         assertThat(org.robustmri.tensor.Torch.shape(e.embed(img))).containsExactly(2L, 24L);
         w.put("conv1.weight", org.robustmri.tensor.Tensors.fromFloats(new float[4 * 5 * 3 * 3], 4, 5, 3, 3));
-        org.robustmri.model.Safetensors.write(f, w, java.util.Map.of());
+        org.robustmri.io.Safetensors.write(f, w, java.util.Map.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Embeddings.of("safetensors:" + f)).hasMessageContaining("conv1.weight has shape [4, 5, 3, 3]");
     }
 

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.robustmri.data.CatalogScanner;
-import org.robustmri.model.Safetensors;
+import org.robustmri.io.Safetensors;
 import org.robustmri.sim.DistributionLibrary;
 import org.robustmri.sim.SimulationRun;
 import org.robustmri.tensor.Tensors;

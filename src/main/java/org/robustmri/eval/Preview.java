@@ -1,4 +1,4 @@
-package org.robustmri.sim;
+package org.robustmri.eval;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.robustmri.data.MaskPolicy;
@@ -131,7 +131,7 @@ public final class Preview {
         }
     }
 
-    static double percentile(float[] values, double q) {
+    public static double percentile(float[] values, double q) {
         float[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];

@@ -1,11 +1,9 @@
-package org.robustmri.model;
+package org.robustmri.io;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.robustmri.io.AtomicFiles;
-import org.robustmri.io.DataException;
 import org.robustmri.tensor.Tensors;
 
 import java.io.IOException;

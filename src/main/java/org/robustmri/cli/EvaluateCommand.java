@@ -3,7 +3,6 @@ package org.robustmri.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.robustmri.eval.Evaluator;
 import org.robustmri.eval.RunEvaluation;
-import org.robustmri.io.DataException;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.train.RunDirectory;
 import org.robustmri.train.TrainSpec;
@@ -12,9 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,12 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
             case "best" -> RunEvaluation.Which.BEST;
             default -> throw new Main.UsageException("--checkpoints must be all, last or best, got '" + checkpoints + "'");
         };
-        Map<String, JsonNode> named = new LinkedHashMap<>();
-        for (String t : tests) {
-            int eq = t.indexOf('=');
-            if (eq <= 0) throw new Main.UsageException("--test takes NAME=SPEC.yaml, got '" + t + "'");
-            named.put(t.substring(0, eq), TrainCommand.filters(Path.of(t.substring(eq + 1))));
-        }
+        Map<String, JsonNode> named = NamedValues.parse(tests, "--test", "NAME=SPEC.yaml", f -> org.robustmri.data.Distribution.readFilters(Path.of(f)));
         MaskFunction mask = MaskFunction.fromName(maskType != null ? maskType : ts.mask().type(),
                 accelerations != null ? accelerations : ts.mask().accelerations(),
                 centerFractions != null ? centerFractions : ts.mask().centerFractions());

@@ -2,7 +2,6 @@ package org.robustmri.cli;
 
 import org.robustmri.eval.FolderReconstruction;
 import org.robustmri.io.DataException;
-import org.robustmri.io.Provenance;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ModelSpec;

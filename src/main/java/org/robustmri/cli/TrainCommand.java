@@ -1,10 +1,8 @@
 package org.robustmri.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.robustmri.io.DataException;
+import org.robustmri.data.Distribution;
 import org.robustmri.train.Distributed;
+import org.robustmri.train.LocalRanks;
 import org.robustmri.train.TrainListener;
 import org.robustmri.train.TrainRun;
 import org.robustmri.train.TrainSpec;
@@ -15,8 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,8 +79,6 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     @Override
     public Integer call() {
         Path dir = target.out != null ? target.out : target.resume;
@@ -101,31 +95,9 @@ final class TrainCommand implements Callable<Integer> {
             base = config == null ? TrainSpec.empty() : TrainSpec.read(config);
         }
         TrainSpec spec = base.override(overrides()).withDefaults();
-        var err = System.err;
-        final ProgressBar[] bar = {null};
-        TrainListener listener = new TrainListener() {
-            @Override
-            public void onStart(int firstEpoch, int epochs, int batchesPerEpoch) {
-                bar[0] = new ProgressBar("train", (long) (epochs - firstEpoch + 1) * batchesPerEpoch, "steps");
-            }
-
-            @Override
-            public void onStep(int epoch, long step, double loss, double lr) {
-                bar[0].suffix(String.format(Locale.ROOT, "epoch %d loss %.4f lr %.2e", epoch, loss, lr));
-                bar[0].step();
-            }
-
-            @Override
-            public void onEpoch(int epoch, double meanLoss, double validationSsim) {
-                bar[0].suffix(String.format(Locale.ROOT, "epoch %d mean loss %.4f", epoch, meanLoss)
-                        + (Double.isNaN(validationSsim) ? " (no validation set)" : String.format(Locale.ROOT, " val ssim %.4f", validationSsim)));
-            }
-        };
         Trainer.Progress p;
-        try {
-            p = trainDistributed(spec, dir, listener);
-        } finally {
-            if (bar[0] != null) bar[0].close();
+        try (TrainProgress progress = new TrainProgress()) {
+            p = trainDistributed(spec, dir, progress);
         }
         this.spec.commandLine().getOut().printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s; run directory %s%n",
                 p.epochsDone(), p.step(), p.wallSeconds(), dir);
@@ -134,34 +106,21 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Trains in this process, as one rank of a group when asked; {@code --nproc N} starts ranks 1..N-1 as children. */
     private Trainer.Progress trainDistributed(TrainSpec spec, Path dir, TrainListener listener) {
-        Distributed.Config cfg = distributedConfig();
-        if (nproc != null && nproc > 1) {
-            return org.robustmri.train.LocalRanks.train(spec, dir, listener, nproc, timeoutSeconds * 1000L, Distributed.Kind.parse(backend),
-                    threads != null || spec.threads() != Runtime.getRuntime().availableProcessors(), this.spec.commandLine().getOut()::println);
-        }
-        if (cfg == null) return TrainRun.run(spec, dir, listener);
-        try (Distributed d = Distributed.connect(cfg, Distributed.Kind.parse(backend))) {
-            Trainer.Progress p = TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
-            this.spec.commandLine().getOut().println(d.reduceSummary());
-            return p;
-        }
-    }
-
-    private Distributed.Config distributedConfig() {
         if (nproc != null && (worldSize != null || rank != null || master != null)) {
             throw new Main.UsageException("--nproc starts its own ranks; do not combine it with --world-size, --rank or --master");
         }
         if (nproc != null && nproc < 1) throw new Main.UsageException("--nproc must be at least 1, got " + nproc);
-        if (worldSize == null && rank == null && master == null) {
-            return Distributed.fromEnvironment(System.getenv(), timeoutSeconds * 1000L).orElse(null);
+        if (nproc != null && nproc > 1) {
+            return LocalRanks.train(spec, dir, listener, nproc, timeoutSeconds * 1000L, Distributed.Kind.parse(backend),
+                    threads != null || spec.threads() != Runtime.getRuntime().availableProcessors(), this.spec.commandLine().getOut()::println);
         }
-        if (worldSize == null || rank == null || master == null) {
-            throw new Main.UsageException("a multi-host job needs --world-size, --rank and --master HOST:PORT together");
+        var group = Distributed.fromFlags(worldSize, rank, master, System.getenv(), timeoutSeconds * 1000L);
+        if (group.isEmpty()) return TrainRun.run(spec, dir, listener);
+        try (Distributed d = Distributed.connect(group.get(), Distributed.Kind.parse(backend))) {
+            Trainer.Progress p = TrainRun.run(spec, dir, d.isLeader() ? listener : null, d);
+            this.spec.commandLine().getOut().println(d.reduceSummary());
+            return p;
         }
-        int colon = master.lastIndexOf(':');
-        if (colon <= 0) throw new Main.UsageException("--master takes HOST:PORT, got '" + master + "'");
-        return new Distributed.Config(rank, worldSize, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)),
-                timeoutSeconds * 1000L);
     }
 
     private Map<String, Object> overrides() {
@@ -169,15 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("model", model);
         m.put("chans", chans);
         m.put("pools", pools);
-        if (modelParams != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            for (String kv : modelParams) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) throw new Main.UsageException("--model-param takes KEY=VALUE, got '" + kv + "'");
-                p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-            m.put("model_params", p);
-        }
+        if (modelParams != null) m.put("model_params", NamedValues.parse(modelParams, "--model-param", "KEY=VALUE", v -> v));
         m.put("lr", lr);
         m.put("epochs", epochs);
         m.put("batch_size", batchSize);
@@ -195,15 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         m.put("catalogs", catalogs);
         m.put("data_root", dataRoot);
-        if (train != null) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            for (String item : train) {
-                int eq = item.indexOf('=');
-                if (eq <= 0) throw new Main.UsageException("--train takes NAME=SPEC.yaml, got '" + item + "'");
-                t.put(item.substring(0, eq), filters(Path.of(item.substring(eq + 1))));
-            }
-            m.put("train", t);
-        }
+        if (train != null) m.put("train", NamedValues.parse(train, "--train", "NAME=SPEC.yaml", f -> Distribution.readFilters(Path.of(f))));
         if (weights != null) {
             if (weights.equals("uniform") || weights.equals("proportional")) {
                 m.put("weights", weights);
@@ -219,24 +162,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         m.put("data_fraction", dataFraction);
         m.put("slices_per_epoch", slicesPerEpoch);
-        if (validation != null) m.put("validation", filters(validation));
+        if (validation != null) m.put("validation", Distribution.readFilters(validation));
         m.put("validation_volumes", validationVolumes);
         m.put("validation_catalogs", validationCatalogs);
         m.put("sampling", sampling);
         m.put("batching", batching);
         m.put("validation_holdout", validationHoldout);
         return m;
-    }
-
-    /** A distribution file: a list of filters, or a paper config whose train_attr holds them. */
-    static JsonNode filters(Path file) {
-        try {
-            JsonNode n = YAML.readTree(file.toFile());
-            if (n != null && n.isObject() && n.has("train_attr")) return n.get("train_attr");
-            if (n == null || !n.isArray()) throw new DataException(file, "a distribution must be a YAML list of attribute filters");
-            return n;
-        } catch (IOException e) {
-            throw new DataException(file, "cannot read distribution: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
     }
 }

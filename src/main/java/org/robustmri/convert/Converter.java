@@ -1,5 +1,6 @@
 package org.robustmri.convert;
 
+import org.robustmri.io.KspaceGeometry;
 import org.robustmri.io.CflFile;
 import org.robustmri.io.FailureList;
 import org.robustmri.io.FailureList.Failure;
@@ -198,7 +199,7 @@ public final class Converter {
     private static KspaceVolume fromFastMri(Path in) {
         try (FastMriFile f = FastMriFile.open(in)) {
             if (f.mask().isPresent()) throw new DataException(in, "is an undersampled test file (it has a 'mask'); convert needs fully sampled k-space");
-            FastMriFile.KspaceGeometry g = f.kspace();
+            KspaceGeometry g = f.kspace();
             float[] pairs = new float[Math.toIntExact(2L * g.slices() * g.coils() * g.height() * g.width())];
             int per = pairs.length / g.slices();
             for (int s = 0; s < g.slices(); s++) {

@@ -1,5 +1,6 @@
 package org.robustmri.convert;
 
+import org.robustmri.io.KspaceGeometry;
 import org.bytedeco.javacpp.PointerScope;
 import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.CflFile;
@@ -133,7 +134,7 @@ public final class Exporter {
             return new Image(s[0], s[1], s[2], f.readFloatVolume(name));
         }
         // the whole fully sampled image: RSS over coils of every coil's ifft2c
-        FastMriFile.KspaceGeometry g = f.kspace();
+        KspaceGeometry g = f.kspace();
         float[] out = new float[g.slices() * g.height() * g.width()];
         for (int s = 0; s < g.slices(); s++) {
             try (PointerScope scope = new PointerScope()) {
@@ -149,7 +150,7 @@ public final class Exporter {
     }
 
     private static Path kspace(FastMriFile f, Path base, String format) {
-        FastMriFile.KspaceGeometry g = f.kspace();
+        KspaceGeometry g = f.kspace();
         int per = 2 * g.coils() * g.height() * g.width();
         float[] c = new float[Math.toIntExact((long) per * g.slices())];
         for (int s = 0; s < g.slices(); s++) f.readKspaceSlice(s).asFloatBuffer().get(c, s * per, per);

@@ -1,5 +1,6 @@
 package org.robustmri.convert;
 
+import org.robustmri.io.KspaceGeometry;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -169,7 +170,7 @@ public enum Preset {
     /** A fastMRI file whole: k-space, its target's size, the header's acquired columns and fields, its attributes. */
     private static Stage fastmri(Path in) {
         try (FastMriFile f = FastMriFile.open(in)) {
-            FastMriFile.KspaceGeometry g = f.kspace();
+            KspaceGeometry g = f.kspace();
             float[] pairs = new float[Math.toIntExact(2L * g.slices() * g.coils() * g.height() * g.width())];
             int per = pairs.length / g.slices();
             for (int s = 0; s < g.slices(); s++) f.readKspaceSlice(s).asFloatBuffer().get(pairs, s * per, per);

@@ -1,5 +1,6 @@
 package org.robustmri.data;
 
+import org.robustmri.io.KspaceGeometry;
 import org.robustmri.io.FailureList;
 import org.robustmri.io.FailureList.Failure;
 import org.robustmri.io.DataException;
@@ -190,7 +191,7 @@ public final class CatalogScanner {
     public static CatalogEntry describe(Path file, String datasetNameOverride) {
         try (FastMriFile f = FastMriFile.open(file)) {
             Map<String, Object> attrs = f.attributes();
-            FastMriFile.KspaceGeometry g = f.kspace();
+            KspaceGeometry g = f.kspace();
             String xml = f.headerXml().orElse(null);
             IsmrmrdHeader h = null;
             if (xml != null) {

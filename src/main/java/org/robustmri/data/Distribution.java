@@ -174,6 +174,18 @@ public final class Distribution {
      * With a null key a config yields its {@code train_attr}.
      */
     public static Distribution read(Path yaml, String key) {
+        Map.Entry<String, JsonNode> named = filtersOf(yaml, key);
+        return fromNode(named.getValue(), named.getKey());
+    }
+
+    /** The filters {@link #read} finds in a file, as the YAML tree that configs embed; checked to parse. */
+    public static JsonNode readFilters(Path yaml) {
+        Map.Entry<String, JsonNode> named = filtersOf(yaml, null);
+        fromNode(named.getValue(), named.getKey());
+        return named.getValue();
+    }
+
+    private static Map.Entry<String, JsonNode> filtersOf(Path yaml, String key) {
         String text;
         try {
             text = Files.readString(yaml, StandardCharsets.UTF_8);
@@ -189,13 +201,13 @@ public final class Distribution {
                 throw new IllegalArgumentException(what + ": has no '" + key + "' entry"
                         + (root.isObject() ? " (entries: " + String.join(", ", fieldNames(root)) + ")" : ""));
             }
-            return fromNode(root.get(key), what + " " + key);
+            return Map.entry(what + " " + key, root.get(key));
         }
         if (root.isObject() && (root.has(TRAIN_ATTR) || root.has(TEST_ATTR))) {
             String k = root.has(TRAIN_ATTR) ? TRAIN_ATTR : TEST_ATTR;
-            return fromNode(root.get(k), what + " " + k);
+            return Map.entry(what + " " + k, root.get(k));
         }
-        return fromNode(root, what);
+        return Map.entry(what, root);
     }
 
     private static JsonNode readYaml(String text, String name) {

@@ -3,7 +3,6 @@ package org.robustmri.data;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,48 +31,6 @@ import java.util.Set;
  * A row selected by two distributions is refused: its weight would be ambiguous.
  */
 public final class Mixture {
-    /** How the distributions are weighted. */
-    public sealed interface Weighting permits Uniform, Proportional, Explicit {
-    }
-
-    public record Uniform() implements Weighting {
-        @Override
-        public String toString() {
-            return "uniform";
-        }
-    }
-
-    public record Proportional() implements Weighting {
-        @Override
-        public String toString() {
-            return "proportional";
-        }
-    }
-
-    /** Explicit weights by distribution name (any positive scale; normalised). */
-    public record Explicit(Map<String, Double> weights) implements Weighting {
-        public Explicit {
-            weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
-        }
-
-        @Override
-        public String toString() {
-            return weights.toString();
-        }
-    }
-
-    public static Weighting uniform() {
-        return new Uniform();
-    }
-
-    public static Weighting proportional() {
-        return new Proportional();
-    }
-
-    public static Weighting explicit(Map<String, Double> weights) {
-        return new Explicit(weights);
-    }
-
     /** A named distribution's rows (after the data-size factor). */
     public record Component(String name, List<CatalogEntry> entries) {
         public Component {
@@ -123,12 +80,12 @@ public final class Mixture {
         for (Component c : this.components) total += c.slices();
         this.budget = budget == null ? total : budget;
         if (this.budget < 0) throw new IllegalArgumentException("slices per epoch must not be negative: " + this.budget);
-        double[] raw = rawWeights();
+        double[] raw = weights.rawWeights(this.components);
         double sum = 0;
         for (double v : raw) sum += v;
         this.normalized = new double[raw.length];
         for (int i = 0; i < raw.length; i++) normalized[i] = raw[i] / sum;
-        this.counts = largestRemainder(raw, this.budget);
+        this.counts = Weighting.largestRemainder(raw, this.budget);
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 && this.components.get(i).slices() == 0) {
                 throw new IllegalArgumentException("distribution '" + this.components.get(i).name()
@@ -144,7 +101,7 @@ public final class Mixture {
     /** Collects named distributions and options; {@link #build()} validates everything. */
     public static final class Builder {
         private final Map<String, List<CatalogEntry>> parts = new LinkedHashMap<>();
-        private Weighting weights = new Proportional();
+        private Weighting weights = Weighting.proportional();
         private double fraction = 1.0;
         private long seed;
         private Long budget;
@@ -258,86 +215,10 @@ public final class Mixture {
         }
     }
 
-    private double[] rawWeights() {
-        int k = components.size();
-        double[] w = new double[k];
-        if (weights instanceof Uniform) {
-            java.util.Arrays.fill(w, 1.0);
-        } else if (weights instanceof Proportional) {
-            for (int i = 0; i < k; i++) w[i] = components.get(i).slices();
-        } else {
-            Map<String, Double> given = ((Explicit) weights).weights();
-            Set<String> names = new HashSet<>();
-            for (Component c : components) names.add(c.name());
-            for (String n : given.keySet()) {
-                if (!names.contains(n)) {
-                    throw new IllegalArgumentException("weight given for unknown distribution '" + n + "'; distributions: " + names());
-                }
-            }
-            for (int i = 0; i < k; i++) {
-                Double v = given.get(components.get(i).name());
-                if (v == null) throw new IllegalArgumentException("no weight for distribution '" + components.get(i).name() + "'");
-                if (!Double.isFinite(v) || v < 0) {
-                    throw new IllegalArgumentException("weight of '" + components.get(i).name() + "' must be a finite number >= 0, got " + v);
-                }
-                w[i] = v;
-            }
-        }
-        double sum = 0;
-        for (double v : w) sum += v;
-        if (!(sum > 0)) {
-            throw new IllegalArgumentException("the weights sum to zero (" + weights + " over " + names()
-                    + "); at least one distribution needs a positive weight" + (weights instanceof Proportional ? " and slices" : ""));
-        }
-        return w;
-    }
-
     private List<String> names() {
         List<String> n = new ArrayList<>();
         for (Component c : components) n.add(c.name());
         return n;
-    }
-
-    /**
-     * Splits {@code total} into integer parts proportional to non-negative {@code weights} (any scale): floors
-     * first, then one more to each of the largest remainders, ties to the lower index. Computed in decimal from
-     * the weights as written ({@code 0.9} is 9/10, not its binary neighbour), so 0.9/0.1 of 1000 is exactly
-     * 900/100. The parts sum to {@code total}.
-     */
-    public static long[] largestRemainder(double[] weights, long total) {
-        int k = weights.length;
-        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
-        for (double w : weights) {
-            if (!Double.isFinite(w) || w < 0) throw new IllegalArgumentException("weights must be finite and >= 0: " + java.util.Arrays.toString(weights));
-            sum = sum.add(java.math.BigDecimal.valueOf(w));
-        }
-        if (sum.signum() == 0) throw new IllegalArgumentException("weights sum to zero");
-        long[] out = new long[k];
-        java.math.BigDecimal[] rem = new java.math.BigDecimal[k];
-        long assigned = 0;
-        java.math.BigDecimal t = java.math.BigDecimal.valueOf(total);
-        for (int i = 0; i < k; i++) {
-            java.math.BigDecimal exact = java.math.BigDecimal.valueOf(weights[i]).multiply(t)
-                    .divide(sum, java.math.MathContext.DECIMAL128);
-            java.math.BigDecimal floor = exact.setScale(0, java.math.RoundingMode.FLOOR);
-            out[i] = floor.longValueExact();
-            rem[i] = exact.subtract(floor);
-            assigned += out[i];
-        }
-        Integer[] order = new Integer[k];
-        for (int i = 0; i < k; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> {
-            int c = rem[b].compareTo(rem[a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        for (int j = 0; assigned < total; j++) {
-            int i = order[j % k];
-            if (weights[i] > 0) {
-                out[i]++;
-                assigned++;
-            }
-        }
-        return out;
     }
 
     public List<Component> components() {

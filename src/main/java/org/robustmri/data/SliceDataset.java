@@ -1,26 +1,17 @@
 package org.robustmri.data;
 
-import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -286,7 +277,7 @@ public final class SliceDataset<T> {
                 int vol = v;
                 fs.add(pool.submit(() -> info(vol)));
             }
-            for (Future<VolumeInfo> f : fs) await(f);
+            for (Future<VolumeInfo> f : fs) BatchLoader.await(f);
         } finally {
             pool.shutdownNow();
         }
@@ -338,143 +329,29 @@ public final class SliceDataset<T> {
     }
 
     /** A prefetching iterator over the batches of {@link #plan(int)}. Close it (try-with-resources). */
-    public Loader<T> load(int epoch) {
+    public BatchLoader<T> load(int epoch) {
         return load(epoch, plan(epoch));
     }
 
     /** A prefetching iterator over given batches, delivered in their order. Close it (try-with-resources). */
-    public Loader<T> load(int epoch, List<List<SliceIndex>> batches) {
-        return new Loader<>(this, epoch, batches, null);
+    public BatchLoader<T> load(int epoch, List<List<SliceIndex>> batches) {
+        return new BatchLoader<>(this, epoch, batches, null);
     }
 
     /**
      * Batches whose samples have explicit epoch positions {@code firstSampleIndex[i] + j} (which seed their training
      * masks): a rank's shares of global batches keep the positions they have in the global plan. Shares may be empty.
      */
-    public Loader<T> load(int epoch, List<List<SliceIndex>> batches, long[] firstSampleIndex) {
-        return new Loader<>(this, epoch, batches, firstSampleIndex.clone());
+    public BatchLoader<T> load(int epoch, List<List<SliceIndex>> batches, long[] firstSampleIndex) {
+        return new BatchLoader<>(this, epoch, batches, firstSampleIndex.clone());
     }
 
-    /**
-     * Batches of one epoch in plan order, read ahead on the dataset's prefetch threads with at most the configured
-     * number of batches in flight. An exception thrown while reading a batch is rethrown by {@link #next()} (and
-     * the loader closes); {@link #close()} cancels outstanding reads and stops the threads.
-     */
-    public static final class Loader<T> implements Iterator<LoadedBatch<T>>, AutoCloseable {
-        private final SliceDataset<T> dataset;
-        private final int epoch;
-        private final List<List<SliceIndex>> batches;
-        private final long[] firstIndex;
-        private final ExecutorService pool;
-        private final ArrayDeque<Future<LoadedBatch<T>>> inFlight = new ArrayDeque<>();
-        private int submitted;
-        private int returned;
-        private boolean closed;
-
-        private Loader(SliceDataset<T> dataset, int epoch, List<List<SliceIndex>> batches, long[] firstSampleIndex) {
-            this.dataset = dataset;
-            this.epoch = epoch;
-            this.batches = List.copyOf(batches);
-            if (firstSampleIndex != null) {
-                if (firstSampleIndex.length != this.batches.size()) throw new IllegalArgumentException("one first index per batch needed");
-                this.firstIndex = firstSampleIndex;
-            } else {
-                this.firstIndex = new long[this.batches.size()];
-                long n = 0;
-                for (int i = 0; i < firstIndex.length; i++) {
-                    firstIndex[i] = n;
-                    n += this.batches.get(i).size();
-                }
-            }
-            if (dataset.threads == 0) {
-                this.pool = null;
-            } else {
-                // idle threads of a loader that was abandoned without close() end on their own
-                ThreadPoolExecutor p = new ThreadPoolExecutor(dataset.threads, dataset.threads, 30, TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(), CatalogScanner.daemonThreads("robustmri-prefetch-"));
-                p.allowCoreThreadTimeOut(true);
-                this.pool = p;
-            }
-            fill();
-        }
-
-        /** Number of batches in this epoch. */
-        public int batchCount() {
-            return batches.size();
-        }
-
-        private void fill() {
-            if (pool == null || closed) return;
-            while (inFlight.size() < dataset.depth && submitted < batches.size()) {
-                int i = submitted++;
-                inFlight.add(pool.submit(() -> dataset.readBatch(epoch, i, batches.get(i), firstIndex[i])));
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            boolean more = !closed && returned < batches.size();
-            if (!more) close();
-            return more;
-        }
-
-        @Override
-        public LoadedBatch<T> next() {
-            if (closed) throw new NoSuchElementException("the loader is closed");
-            if (returned >= batches.size()) {
-                close();
-                throw new NoSuchElementException("no more batches in epoch " + epoch);
-            }
-            LoadedBatch<T> b;
-            try {
-                if (pool == null) {
-                    int i = returned;
-                    b = dataset.readBatch(epoch, i, batches.get(i), firstIndex[i]);
-                } else {
-                    b = await(inFlight.poll());
-                }
-            } catch (RuntimeException | Error e) {
-                close();
-                throw e;
-            }
-            returned++;
-            fill();
-            if (returned == batches.size()) close();
-            return b;
-        }
-
-        /** Cancels outstanding reads and stops the prefetch threads; safe to call more than once. */
-        @Override
-        public void close() {
-            if (closed) return;
-            closed = true;
-            for (Future<LoadedBatch<T>> f : inFlight) f.cancel(true);
-            inFlight.clear();
-            if (pool != null) {
-                pool.shutdownNow();
-                try {
-                    // a read blocked in native code finishes its slice and then sees the interrupt
-                    pool.awaitTermination(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+    int prefetchThreads() {
+        return threads;
     }
 
-    /** Waits for a future and rethrows what its task threw, unchanged when unchecked. */
-    static <V> V await(Future<V> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for a prefetched batch");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IllegalStateException(c);
-        }
+    int prefetchDepth() {
+        return depth;
     }
 
     @Override

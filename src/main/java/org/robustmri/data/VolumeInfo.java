@@ -1,5 +1,6 @@
 package org.robustmri.data;
 
+import org.robustmri.io.KspaceGeometry;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.io.IsmrmrdHeader;
@@ -30,7 +31,7 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
 
     /** The facts of an open file; {@code entry} (may be null) limits the slices. */
     public static VolumeInfo inspect(int index, CatalogEntry entry, FastMriFile f) {
-        FastMriFile.KspaceGeometry g = f.kspace();
+        KspaceGeometry g = f.kspace();
         if (entry != null && entry.endSlice() > g.slices()) {
             throw new DataException(f.path(), "catalog slice range [" + entry.startSlice() + ", " + entry.endSlice()
                     + ") exceeds the file's " + g.slices() + " slices");

@@ -9,11 +9,7 @@ import org.robustmri.metric.Metrics;
 import org.robustmri.metric.VolumeScore;
 import org.robustmri.model.ReconstructionModel;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

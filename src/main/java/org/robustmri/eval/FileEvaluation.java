@@ -1,5 +1,6 @@
 package org.robustmri.eval;
 
+import org.robustmri.io.KspaceGeometry;
 import org.robustmri.data.PathologyBoxes;
 import org.robustmri.io.DataException;
 import org.robustmri.io.FastMriFile;
@@ -100,7 +101,7 @@ public final class FileEvaluation {
         if (!f.has(FastMriFile.KSPACE) || f.mask().isPresent()) {
             throw new DataException(f.path(), "has no target and no fully sampled k-space to compute one from");
         }
-        FastMriFile.KspaceGeometry g = f.kspace();
+        KspaceGeometry g = f.kspace();
         if (shape.length != 3 || shape[0] != g.slices() || shape[1] > g.height() || shape[2] > g.width()) {
             throw new DataException(f.path(), "a reconstruction of shape " + java.util.Arrays.toString(shape) + " does not fit its k-space "
                     + g.slices() + " x " + g.height() + " x " + g.width());

@@ -1,7 +1,6 @@
 package org.robustmri.eval;
 
 import org.robustmri.data.VolumeInfo;
-import org.robustmri.io.AtomicFiles;
 import org.robustmri.io.FailureList;
 import org.robustmri.io.FailureList.Failure;
 import org.robustmri.io.DataException;

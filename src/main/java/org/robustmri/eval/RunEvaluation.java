@@ -16,7 +16,6 @@ import org.robustmri.train.TrainRun;
 import org.robustmri.train.TrainSpec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,6 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.CompoundDataType;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -43,18 +42,6 @@ public final class FastMriFile implements AutoCloseable {
     private final HdfFile hdf;
     private FileChannel channel;
     private KspaceGeometry kspace;
-
-    /** Geometry of the {@code kspace} dataset; single-coil files report one coil. */
-    public record KspaceGeometry(int slices, int coils, int height, int width, boolean multiCoil,
-                                 KspaceLayout layout, boolean contiguous, long dataAddress) {
-        public long sliceBytes() {
-            return (long) coils * height * width * 8L;
-        }
-
-        public long[] sliceShape() {
-            return new long[]{coils, height, width};
-        }
-    }
 
     private FastMriFile(Path path, HdfFile hdf) {
         this.path = path;
@@ -95,72 +82,11 @@ public final class FastMriFile implements AutoCloseable {
 
     /** Geometry of k-space; fails clearly when the file has no usable {@code kspace}. */
     public KspaceGeometry kspace() {
-        if (kspace == null) kspace = inspectKspace();
+        if (kspace == null) {
+            if (!has(KSPACE)) throw new DataException(path, "no 'kspace' dataset");
+            kspace = KspaceGeometry.inspect(path, dataset(KSPACE), fileSize());
+        }
         return kspace;
-    }
-
-    private KspaceGeometry inspectKspace() {
-        if (!has(KSPACE)) throw new DataException(path, "no 'kspace' dataset");
-        Dataset ds = dataset(KSPACE);
-        int[] dims = ds.getDimensions();
-        DataType type = ds.getDataType();
-        KspaceLayout layout;
-        int[] spatial;
-        boolean littleEndianPairs;
-        if (type instanceof CompoundDataType compound) {
-            layout = KspaceLayout.COMPLEX_COMPOUND;
-            spatial = dims;
-            littleEndianPairs = isInterleavedFloatPair(compound);
-            if (compound.getMembers().size() != 2) {
-                throw new DataException(path, "'kspace' compound type has " + compound.getMembers().size()
-                        + " fields, expected 2 (r, i)");
-            }
-        } else if (type instanceof FloatingPoint fp && dims.length >= 1 && dims[dims.length - 1] == 2) {
-            layout = KspaceLayout.FLOAT_TRAILING_PAIR;
-            spatial = java.util.Arrays.copyOf(dims, dims.length - 1);
-            littleEndianPairs = fp.getSize() == 4 && fp.getByteOrder() == ByteOrder.LITTLE_ENDIAN;
-        } else {
-            throw new DataException(path, "'kspace' has type " + type.getClass().getSimpleName()
-                    + " with shape " + java.util.Arrays.toString(dims)
-                    + "; expected complex (compound r,i) or float32 with a trailing axis of 2");
-        }
-        int slices, coils, h, w;
-        boolean multi;
-        if (spatial.length == 4) {
-            slices = spatial[0]; coils = spatial[1]; h = spatial[2]; w = spatial[3]; multi = true;
-        } else if (spatial.length == 3) {
-            slices = spatial[0]; coils = 1; h = spatial[1]; w = spatial[2]; multi = false;
-        } else {
-            throw new DataException(path, "'kspace' has rank " + spatial.length
-                    + " " + java.util.Arrays.toString(spatial)
-                    + "; expected (slices, coils, H, W) or (slices, H, W)");
-        }
-        if (slices < 1 || coils < 1 || h < 1 || w < 1) {
-            throw new DataException(path, "'kspace' is empty: shape " + java.util.Arrays.toString(spatial));
-        }
-        boolean contiguous = littleEndianPairs && ds instanceof ContiguousDataset;
-        long address = contiguous ? ((ContiguousDataset) ds).getDataAddress() : -1;
-        KspaceGeometry g = new KspaceGeometry(slices, coils, h, w, multi, layout, contiguous, address);
-        if (contiguous) {
-            long end = address + g.sliceBytes() * slices;
-            long size = fileSize();
-            if (end > size) {
-                throw new DataException(path, "file is truncated: 'kspace' needs bytes up to " + end
-                        + " but the file has " + size);
-            }
-        }
-        return g;
-    }
-
-    private boolean isInterleavedFloatPair(CompoundDataType compound) {
-        List<CompoundDataType.CompoundDataMember> m = compound.getMembers();
-        if (m.size() != 2) return false;
-        return compound.getSize() == 8
-                && m.get(0).getOffset() == 0 && m.get(1).getOffset() == 4
-                && m.get(0).getDataType() instanceof FloatingPoint a && a.getSize() == 4
-                && a.getByteOrder() == ByteOrder.LITTLE_ENDIAN
-                && m.get(1).getDataType() instanceof FloatingPoint b && b.getSize() == 4
-                && b.getByteOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
     /** Reads one k-space slice into a new direct little-endian buffer of interleaved (re, im) float32. */
@@ -213,14 +139,14 @@ public final class FastMriFile implements AutoCloseable {
                 throw new DataException(path, "unexpected compound read result " + data.getClass());
             }
             List<CompoundDataType.CompoundDataMember> members = ((CompoundDataType) ds.getDataType()).getMembers();
-            float[] re = flattenToFloat(fields.get(members.get(0).getName()));
-            float[] im = flattenToFloat(fields.get(members.get(1).getName()));
+            float[] re = Hdf5Values.flattenToFloat(fields.get(members.get(0).getName()));
+            float[] im = Hdf5Values.flattenToFloat(fields.get(members.get(1).getName()));
             for (int i = 0; i < re.length; i++) {
                 out.put(re[i]);
                 out.put(im[i]);
             }
         } else {
-            out.put(flattenToFloat(data));
+            out.put(Hdf5Values.flattenToFloat(data));
         }
     }
 
@@ -235,7 +161,7 @@ public final class FastMriFile implements AutoCloseable {
             throw new DataException(path, "slice " + slice + " of '" + name + "' out of range [0, " + dims[0] + ")");
         }
         try {
-            return flattenToFloat(ds.getData(new long[]{slice, 0, 0}, new int[]{1, dims[1], dims[2]}));
+            return Hdf5Values.flattenToFloat(ds.getData(new long[]{slice, 0, 0}, new int[]{1, dims[1], dims[2]}));
         } catch (DataException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -247,7 +173,7 @@ public final class FastMriFile implements AutoCloseable {
     public float[] readFloatVolume(String name) {
         Dataset ds = dataset(name);
         try {
-            return flattenToFloat(ds.getData());
+            return Hdf5Values.flattenToFloat(ds.getData());
         } catch (DataException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -286,7 +212,7 @@ public final class FastMriFile implements AutoCloseable {
     public Optional<float[]> mask() {
         if (!has(MASK)) return Optional.empty();
         try {
-            return Optional.of(flattenToFloat(dataset(MASK).getData()));
+            return Optional.of(Hdf5Values.flattenToFloat(dataset(MASK).getData()));
         } catch (RuntimeException e) {
             throw wrap("cannot read 'mask'", e);
         }
@@ -410,51 +336,6 @@ public final class FastMriFile implements AutoCloseable {
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;
-    }
-
-    /** Flattens any nested primitive array (float, double, int, long, short, byte) to float[] in row-major order. */
-    static float[] flattenToFloat(Object data) {
-        int n = countElements(data);
-        float[] out = new float[n];
-        int[] pos = {0};
-        fill(data, out, pos);
-        return out;
-    }
-
-    private static int countElements(Object a) {
-        if (a == null) return 0;
-        Class<?> c = a.getClass();
-        if (!c.isArray()) return 1;
-        int len = Array.getLength(a);
-        if (c.getComponentType().isPrimitive()) return len;
-        int n = 0;
-        for (int i = 0; i < len; i++) n += countElements(Array.get(a, i));
-        return n;
-    }
-
-    private static void fill(Object a, float[] out, int[] pos) {
-        if (a instanceof float[] f) {
-            System.arraycopy(f, 0, out, pos[0], f.length);
-            pos[0] += f.length;
-        } else if (a instanceof double[] d) {
-            for (double v : d) out[pos[0]++] = (float) v;
-        } else if (a instanceof int[] d) {
-            for (int v : d) out[pos[0]++] = v;
-        } else if (a instanceof long[] d) {
-            for (long v : d) out[pos[0]++] = v;
-        } else if (a instanceof short[] d) {
-            for (short v : d) out[pos[0]++] = v;
-        } else if (a instanceof byte[] d) {
-            for (byte v : d) out[pos[0]++] = v;
-        } else if (a instanceof boolean[] d) {
-            for (boolean v : d) out[pos[0]++] = v ? 1f : 0f;
-        } else if (a instanceof Number num) {
-            out[pos[0]++] = num.floatValue();
-        } else if (a != null && a.getClass().isArray()) {
-            for (int i = 0, n = Array.getLength(a); i < n; i++) fill(Array.get(a, i), out, pos);
-        } else {
-            throw new DataException("unsupported numeric data " + (a == null ? "null" : a.getClass().getSimpleName()));
-        }
     }
 
     /** Unwraps one-element arrays and turns strings into Java strings, so attributes print naturally. */

@@ -44,7 +44,7 @@ public final class FileInspection {
             info.put("datasets", datasets);
             if (f.has(FastMriFile.KSPACE)) {
                 part(problems, "kspace", () -> {
-                    FastMriFile.KspaceGeometry g = f.kspace();
+                    KspaceGeometry g = f.kspace();
                     Map<String, Object> k = new LinkedHashMap<>();
                     k.put("layout", g.layout().name().toLowerCase(Locale.ROOT));
                     k.put("multicoil", g.multiCoil());

@@ -1,6 +1,5 @@
 package org.robustmri.similarity;
 
-import org.robustmri.io.Safetensors;
 import java.nio.file.Path;
 
 /**

@@ -3,6 +3,7 @@ package org.robustmri.train;
 import org.robustmri.data.Sample;
 import org.robustmri.data.Mixture;
 import org.robustmri.data.SliceDataset;
+import org.robustmri.data.BatchLoader;
 
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class DatasetBatchSource implements BatchSource {
             sizes[i] = b.size();
             n += b.size();
         }
-        SliceDataset.Loader<? extends Sample> loader = dataset.load(epoch, shares, first);
+        BatchLoader<? extends Sample> loader = dataset.load(epoch, shares, first);
         return new BatchIterator() {
             private int index;
 

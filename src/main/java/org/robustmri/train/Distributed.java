@@ -279,6 +279,24 @@ public final class Distributed implements AutoCloseable {
         if (store != null) store.releaseReference();
     }
 
+    /**
+     * The rendezvous from flags ({@code --world-size}, {@code --rank}, {@code --master HOST:PORT}, all or none), else from
+     * the usual environment variables; empty when neither names a group.
+     */
+    public static java.util.Optional<Config> fromFlags(Integer world, Integer rank, String master, Map<String, String> env, long timeoutMillis) {
+        if (world == null && rank == null && master == null) return fromEnvironment(env, timeoutMillis);
+        if (world == null || rank == null || master == null) {
+            throw new IllegalArgumentException("a multi-host job needs --world-size, --rank and --master HOST:PORT together");
+        }
+        int colon = master.lastIndexOf(':');
+        try {
+            if (colon <= 0) throw new NumberFormatException();
+            return java.util.Optional.of(new Config(rank, world, master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)), timeoutMillis));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--master takes HOST:PORT, got '" + master + "'");
+        }
+    }
+
     /** The rendezvous from the usual environment variables (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK), if set. */
     public static java.util.Optional<Config> fromEnvironment(Map<String, String> env, long timeoutMillis) {
         if (!env.containsKey("WORLD_SIZE") || !env.containsKey("RANK")) return java.util.Optional.empty();

@@ -1,5 +1,6 @@
 package org.robustmri.train;
 
+import org.robustmri.data.Weighting;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.robustmri.data.Batching;
 import org.robustmri.data.Catalog;
@@ -174,18 +175,18 @@ public final class TrainRun {
         return new List[]{train, val};
     }
 
-    static Mixture.Weighting weights(JsonNode w) {
-        if (w == null || w.isNull()) return Mixture.uniform();
+    static Weighting weights(JsonNode w) {
+        if (w == null || w.isNull()) return Weighting.uniform();
         if (w.isTextual()) {
             return switch (w.asText()) {
-                case "uniform" -> Mixture.uniform();
-                case "proportional" -> Mixture.proportional();
+                case "uniform" -> Weighting.uniform();
+                case "proportional" -> Weighting.proportional();
                 default -> throw new IllegalArgumentException("weights must be uniform, proportional or {name: weight}, got '" + w.asText() + "'");
             };
         }
         Map<String, Double> m = new LinkedHashMap<>();
         w.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        return Mixture.explicit(m);
+        return Weighting.explicit(m);
     }
 
     /** SHA-256 over the identities and slice ranges of every training and validation volume. */

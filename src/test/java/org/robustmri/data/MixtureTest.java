@@ -28,7 +28,7 @@ class MixtureTest {
 
     @Test
     void explicitNinetyTenGivesExactCounts() {
-        Mixture m = pq().weights(Mixture.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(1000).build();
+        Mixture m = pq().weights(Weighting.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(1000).build();
         assertThat(m.sliceCounts()).containsExactly(Map.entry("P", 900L), Map.entry("Q", 100L));
         Mixture.EpochPlan plan = m.plan(0);
         assertThat(plan.size()).isEqualTo(1000);
@@ -43,10 +43,10 @@ class MixtureTest {
         // fewer draws than slices: no slice twice within the epoch
         assertThat(new HashSet<>(plan.draws())).hasSize(1000);
         // largest remainder: 900.9 and 100.1 of 1001 -> 901 and 100
-        assertThat(pq().weights(Mixture.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(1001).build().sliceCounts())
+        assertThat(pq().weights(Weighting.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(1001).build().sliceCounts())
                 .containsExactly(Map.entry("P", 901L), Map.entry("Q", 100L));
         // the default budget is every slice of the mixture (12011): P oversampled, Q drawn without replacement
-        Mixture all = pq().weights(Mixture.explicit(Map.of("P", 9.0, "Q", 1.0))).build();
+        Mixture all = pq().weights(Weighting.explicit(Map.of("P", 9.0, "Q", 1.0))).build();
         assertThat(all.slicesPerEpoch()).isEqualTo(12011);
         assertThat(all.sliceCounts()).containsExactly(Map.entry("P", 10810L), Map.entry("Q", 1201L));
         Mixture.EpochPlan p = all.plan(1);
@@ -61,11 +61,11 @@ class MixtureTest {
     @Test
     void uniformAndProportionalWeights() {
         Mixture u = Mixture.builder().add("PD", PD).add("PDFS", PDFS).add("T2", T2)
-                .weights(Mixture.uniform()).slicesPerEpoch(100).build();
+                .weights(Weighting.uniform()).slicesPerEpoch(100).build();
         assertThat(u.sliceCounts()).containsExactly(Map.entry("PD", 34L), Map.entry("PDFS", 33L), Map.entry("T2", 33L));
         assertThat(u.plan(0).sliceCounts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
 
-        Mixture prop = Mixture.builder().add("PD", PD).add("PDFS", PDFS).add("T2", T2).weights(Mixture.proportional()).build();
+        Mixture prop = Mixture.builder().add("PD", PD).add("PDFS", PDFS).add("T2", T2).weights(Weighting.proportional()).build();
         assertThat(prop.sliceCounts()).containsExactly(Map.entry("PD", 5969L), Map.entry("PDFS", 6042L), Map.entry("T2", 10220L));
         Mixture.EpochPlan plan = prop.plan(0);
         // proportional with the default budget is plain "every slice once"
@@ -101,63 +101,63 @@ class MixtureTest {
 
     @Test
     void plansAreDeterministicForASeedAndDifferAcrossEpochs() {
-        Mixture a = pq().weights(Mixture.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
-        Mixture b = pq().weights(Mixture.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
+        Mixture a = pq().weights(Weighting.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
+        Mixture b = pq().weights(Weighting.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
         assertThat(b.plan(7).draws()).isEqualTo(a.plan(7).draws());
         assertThat(a.plan(8).draws()).isNotEqualTo(a.plan(7).draws());
         assertThat(a.plan(8).sliceCounts()).isEqualTo(a.plan(7).sliceCounts());
-        Mixture c = pq().seed(99).weights(Mixture.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
+        Mixture c = pq().seed(99).weights(Weighting.explicit(Map.of("P", 0.9, "Q", 0.1))).slicesPerEpoch(500).build();
         assertThat(c.plan(7).draws()).isNotEqualTo(a.plan(7).draws());
     }
 
     @Test
     void badWeightsAndOverlapsAreClearErrors() {
-        assertThatThrownBy(() -> pq().weights(Mixture.explicit(Map.of("P", -0.1, "Q", 1.1))).build())
+        assertThatThrownBy(() -> pq().weights(Weighting.explicit(Map.of("P", -0.1, "Q", 1.1))).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight of 'P'").hasMessageContaining("-0.1");
-        assertThatThrownBy(() -> pq().weights(Mixture.explicit(Map.of("P", 0.0, "Q", 0.0))).build())
+        assertThatThrownBy(() -> pq().weights(Weighting.explicit(Map.of("P", 0.0, "Q", 0.0))).build())
                 .hasMessageContaining("sum to zero");
-        assertThatThrownBy(() -> pq().weights(Mixture.explicit(Map.of("P", 1.0))).build())
+        assertThatThrownBy(() -> pq().weights(Weighting.explicit(Map.of("P", 1.0))).build())
                 .hasMessageContaining("no weight for distribution 'Q'");
-        assertThatThrownBy(() -> pq().weights(Mixture.explicit(Map.of("P", 1.0, "Q", 1.0, "R", 1.0))).build())
+        assertThatThrownBy(() -> pq().weights(Weighting.explicit(Map.of("P", 1.0, "Q", 1.0, "R", 1.0))).build())
                 .hasMessageContaining("unknown distribution 'R'");
-        assertThatThrownBy(() -> pq().weights(Mixture.explicit(Map.of("P", Double.NaN, "Q", 1.0))).build())
+        assertThatThrownBy(() -> pq().weights(Weighting.explicit(Map.of("P", Double.NaN, "Q", 1.0))).build())
                 .hasMessageContaining("finite");
         assertThatThrownBy(() -> Mixture.builder().add("P", PD).add("P+", rows("- {systemModel: Aera, protocolName: CORPD_FBK}")).build())
                 .hasMessageContaining("more than one distribution").hasMessageContaining("'P' and 'P+'");
         assertThatThrownBy(() -> Mixture.builder().add("P", PD).add("none", List.of())
-                .weights(Mixture.uniform()).build()).hasMessageContaining("'none'").hasMessageContaining("no slices");
+                .weights(Weighting.uniform()).build()).hasMessageContaining("'none'").hasMessageContaining("no slices");
         assertThatThrownBy(() -> Mixture.builder().build()).hasMessageContaining("at least one distribution");
         // a zero weight is allowed and contributes nothing
-        Mixture zero = pq().weights(Mixture.explicit(Map.of("P", 1.0, "Q", 0.0))).slicesPerEpoch(10).build();
+        Mixture zero = pq().weights(Weighting.explicit(Map.of("P", 1.0, "Q", 0.0))).slicesPerEpoch(10).build();
         assertThat(zero.plan(0).sliceCounts()).containsExactly(Map.entry("P", 10), Map.entry("Q", 0));
     }
 
     @Test
     void largestRemainderSumsExactly() {
-        assertThat(Mixture.largestRemainder(new double[]{1, 1, 1}, 100)).containsExactly(34, 33, 33);
-        assertThat(Mixture.largestRemainder(new double[]{0.7, 0.2, 0.1}, 10)).containsExactly(7, 2, 1);
-        assertThat(Mixture.largestRemainder(new double[]{0.29, 0.71}, 100)).containsExactly(29, 71);
-        assertThat(Mixture.largestRemainder(new double[]{1, 0, 2}, 7)).containsExactly(2, 0, 5);
-        long[] r = Mixture.largestRemainder(new double[]{0.123, 0.456, 0.789, 1e-9}, 12345);
+        assertThat(Weighting.largestRemainder(new double[]{1, 1, 1}, 100)).containsExactly(34, 33, 33);
+        assertThat(Weighting.largestRemainder(new double[]{0.7, 0.2, 0.1}, 10)).containsExactly(7, 2, 1);
+        assertThat(Weighting.largestRemainder(new double[]{0.29, 0.71}, 100)).containsExactly(29, 71);
+        assertThat(Weighting.largestRemainder(new double[]{1, 0, 2}, 7)).containsExactly(2, 0, 5);
+        long[] r = Weighting.largestRemainder(new double[]{0.123, 0.456, 0.789, 1e-9}, 12345);
         assertThat(r[0] + r[1] + r[2] + r[3]).isEqualTo(12345);
     }
 
     @Test
     void aFixedSubsetIsTheSameEveryEpochAndARedrawIsNot() {
-        Mixture fixed = pq().weights(Mixture.uniform()).slicesPerEpoch(500).build();
+        Mixture fixed = pq().weights(Weighting.uniform()).slicesPerEpoch(500).build();
         assertThat(fixed.redrawsEachEpoch()).isFalse();
         Set<Mixture.Draw> e1 = new HashSet<>(fixed.plan(1).draws()), e2 = new HashSet<>(fixed.plan(2).draws());
         assertThat(e1).hasSize(500).isEqualTo(e2);                               // the same 500 distinct slices
         assertThat(fixed.plan(1).draws()).isNotEqualTo(fixed.plan(2).draws());   // in a new order
         assertThat(fixed.distinctSlices()).containsExactly(Map.entry("P", 250L), Map.entry("Q", 250L));
-        Mixture redraw = pq().weights(Mixture.uniform()).slicesPerEpoch(500).redrawEachEpoch(true).build();
+        Mixture redraw = pq().weights(Weighting.uniform()).slicesPerEpoch(500).redrawEachEpoch(true).build();
         Set<Mixture.Draw> r1 = new HashSet<>(redraw.plan(1).draws()), r2 = new HashSet<>(redraw.plan(2).draws());
         assertThat(r1).hasSize(500).isNotEqualTo(r2);
         Set<Mixture.Draw> union = new HashSet<>(r1);
         union.addAll(r2);
         assertThat(union.size()).isGreaterThan(900); // two epochs see almost twice as many distinct slices
         // same seed, same subset; another seed, another subset
-        assertThat(new HashSet<>(pq().weights(Mixture.uniform()).slicesPerEpoch(500).build().plan(7).draws())).isEqualTo(e1);
-        assertThat(new HashSet<>(pq().seed(4).weights(Mixture.uniform()).slicesPerEpoch(500).build().plan(1).draws())).isNotEqualTo(e1);
+        assertThat(new HashSet<>(pq().weights(Weighting.uniform()).slicesPerEpoch(500).build().plan(7).draws())).isEqualTo(e1);
+        assertThat(new HashSet<>(pq().seed(4).weights(Weighting.uniform()).slicesPerEpoch(500).build().plan(1).draws())).isNotEqualTo(e1);
     }
 }

@@ -55,7 +55,7 @@ class SliceDatasetTest {
 
     static List<SliceDataset.LoadedBatch<ImageSample>> epoch(SliceDataset<ImageSample> ds, int epoch) {
         List<SliceDataset.LoadedBatch<ImageSample>> out = new ArrayList<>();
-        try (SliceDataset.Loader<ImageSample> loader = ds.load(epoch)) {
+        try (BatchLoader<ImageSample> loader = ds.load(epoch)) {
             loader.forEachRemaining(out::add);
         }
         return out;
@@ -242,7 +242,7 @@ class SliceDatasetTest {
         };
         SliceDataset<ImageSample> ds = SliceDataset.builder(failing).entries(catalog.entries()).prefetch(3, 4).build();
         List<String> seen = new ArrayList<>();
-        SliceDataset.Loader<ImageSample> loader = ds.load(0);
+        BatchLoader<ImageSample> loader = ds.load(0);
         assertThatThrownBy(() -> {
             while (loader.hasNext()) for (ImageSample s : loader.next().samples()) seen.add(s.fileName() + "#" + s.slice());
         }).isInstanceOf(DataException.class).hasMessageContaining("vol_b.h5").hasMessageContaining("boom at slice 1");
@@ -288,7 +288,7 @@ class SliceDatasetTest {
         SliceDataset<KspaceSample> ds = SliceDataset.builder(new MaskedKspaceTransform(true)).entries(catalog.entries())
                 .masks(MaskPolicy.test(EQUISPACED)).batching(Batching.shapeBucketed(4)).build();
         int checked = 0;
-        try (SliceDataset.Loader<KspaceSample> loader = ds.load(0)) {
+        try (BatchLoader<KspaceSample> loader = ds.load(0)) {
             while (loader.hasNext()) {
                 for (KspaceSample s : loader.next().samples()) {
                     float[] mask = EQUISPACED.maskForFile(s.width(), s.fileName()).toFloats();
@@ -319,7 +319,7 @@ class SliceDatasetTest {
         Selection pd = Distribution.parse("- {protocolName: CORPD_FBK}", "P").select(catalog);
         Selection t2 = Distribution.parse("- {protocolName: AXT2}", "Q").select(catalog);
         Mixture m = Mixture.builder().add("P", pd.entries()).add("Q", t2.entries())
-                .weights(Mixture.explicit(Map.of("P", 0.75, "Q", 0.25))).slicesPerEpoch(8).seed(9).build();
+                .weights(Weighting.explicit(Map.of("P", 0.75, "Q", 0.25))).slicesPerEpoch(8).seed(9).build();
         // the catalog as the paper would ship it: someone else's folders, rebased onto the local copy
         List<CatalogEntry> foreign = new ArrayList<>();
         Map<CatalogEntry, CatalogEntry> moved = new HashMap<>();
@@ -340,7 +340,7 @@ class SliceDatasetTest {
             order.add(new SliceDataset.SliceIndex(rebased.entries().indexOf(moved.get(d.entry())), d.slice()));
         }
         Map<String, Integer> perProtocol = new HashMap<>();
-        try (SliceDataset.Loader<ImageSample> loader = rebased.load(0, rebased.plan(0, order))) {
+        try (BatchLoader<ImageSample> loader = rebased.load(0, rebased.plan(0, order))) {
             while (loader.hasNext()) {
                 for (ImageSample s : loader.next().samples()) {
                     perProtocol.merge(s.fileName().equals("vol_c.h5") ? "Q" : "P", 1, Integer::sum);

@@ -23,7 +23,7 @@ class FastMriFileTest {
     void readsEveryRealSampleWithHeaderAndAttributes() {
         for (Path p : TestFiles.realKspaceFiles()) {
             try (FastMriFile f = FastMriFile.open(p)) {
-                FastMriFile.KspaceGeometry g = f.kspace();
+                KspaceGeometry g = f.kspace();
                 IsmrmrdHeader h = f.header().orElseThrow();
                 assertThat(g.layout()).isEqualTo(KspaceLayout.COMPLEX_COMPOUND);
                 assertThat(g.multiCoil()).isTrue();
@@ -96,7 +96,7 @@ class FastMriFileTest {
     @Test
     void singleCoilFileReportsOneCoil() {
         try (FastMriFile f = FastMriFile.open(TestFiles.FIXTURES.resolve("singlecoil.h5"))) {
-            FastMriFile.KspaceGeometry g = f.kspace();
+            KspaceGeometry g = f.kspace();
             assertThat(g.multiCoil()).isFalse();
             assertThat(g.sliceShape()).containsExactly(1, 32, 24);
             assertThat(g.slices()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package org.robustmri.kspace;
 
+import org.robustmri.io.KspaceGeometry;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class MultiCoilMriTest {
     void rssOfFullySampledRealKspaceEqualsStoredTarget() {
         for (Path p : TestFiles.realKspaceFiles()) {
             try (FastMriFile f = FastMriFile.open(p)) {
-                FastMriFile.KspaceGeometry g = f.kspace();
+                KspaceGeometry g = f.kspace();
                 Tensor k = Tensors.complexFilledBy(buf -> f.readKspaceSlice(0, buf), g.sliceShape());
                 int[] ts = f.shapeOf(FastMriFile.TARGET_RSS);
                 float[] ours = Tensors.toFloats(Transforms.zeroFilledRss(k, ts[1], ts[2]));
@@ -78,7 +79,7 @@ class MultiCoilMriTest {
     void separableMaskedZeroFillEqualsTheDirectForm() {
         for (Path p : TestFiles.realKspaceFiles()) {
             try (FastMriFile f = FastMriFile.open(p)) {
-                FastMriFile.KspaceGeometry g = f.kspace();
+                KspaceGeometry g = f.kspace();
                 Tensor k = Tensors.complexFilledBy(buf -> f.readKspaceSlice(0, buf), g.sliceShape());
                 int width = g.width();
                 float[] mask = new float[width];

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.robustmri.io.FastMriFile;
 import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.kspace.Sampling;
-import org.robustmri.kspace.Transforms;
 import org.robustmri.tensor.Tensors;
 
 import java.nio.ByteBuffer;

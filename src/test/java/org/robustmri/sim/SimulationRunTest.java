@@ -1,5 +1,6 @@
 package org.robustmri.sim;
 
+import org.robustmri.io.KspaceGeometry;
 import org.robustmri.eval.Preview;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +65,7 @@ class SimulationRunTest {
             DistributionRecipe d = all.get(k);
             try (FastMriFile f = FastMriFile.open(r.files().get(k))) {
                 assertThat(f.fileName()).isEqualTo("sim_" + d.name() + "_0000.h5");
-                FastMriFile.KspaceGeometry g = f.kspace();
+                KspaceGeometry g = f.kspace();
                 assertThat(new int[]{g.slices(), g.coils(), g.height(), g.width()}).containsExactly(1, d.coils(), 2 * m, m);
                 assertThat(f.shapeOf(FastMriFile.TARGET_RSS)).containsExactly(1, m, m);
                 IsmrmrdHeader h = f.header().orElseThrow();

@@ -4,7 +4,6 @@ import org.robustmri.convert.ConvertOptions;
 import org.robustmri.convert.Converter;
 import org.robustmri.convert.IsmrmrdConversion;
 import org.robustmri.convert.VolumeFields;
-import org.robustmri.io.FailureList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,11 +88,6 @@ final class ConvertCommand implements Callable<Integer> {
         int slices = r.outputs().stream().mapToInt(Converter.Output::slices).sum();
         w.printf(java.util.Locale.ROOT, "wrote %d file(s), %d slices, to %s in %.1f s (%.1f slices/s); provenance %s%n", r.outputs().size(), slices,
                 out, seconds, slices / Math.max(seconds, 1e-9), r.provenance());
-        if (r.failures().isEmpty()) return 0;
-        PrintWriter err = spec.commandLine().getErr();
-        for (FailureList.Failure f : r.failures()) err.println("failed: " + f.reason());
-        err.println("error: " + r.failures().size() + " file(s) failed; listed in " + r.errors());
-        err.flush();
-        return Main.EXIT_DATA;
+        return FailureReport.exitCode(spec.commandLine(), r.failures(), r.errors());
     }
 }

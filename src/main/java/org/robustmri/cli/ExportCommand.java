@@ -1,7 +1,6 @@
 package org.robustmri.cli;
 
 import org.robustmri.convert.Exporter;
-import org.robustmri.io.FailureList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,11 +42,6 @@ final class ExportCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + r.written().size() + " file(s) to " + out + "; provenance " + r.provenance());
-        if (r.failures().isEmpty()) return 0;
-        PrintWriter err = spec.commandLine().getErr();
-        for (FailureList.Failure f : r.failures()) err.println("failed: " + f.reason());
-        err.println("error: " + r.failures().size() + " file(s) failed; listed in " + r.errors());
-        err.flush();
-        return Main.EXIT_DATA;
+        return FailureReport.exitCode(spec.commandLine(), r.failures(), r.errors());
     }
 }

@@ -1,6 +1,5 @@
 package org.robustmri.cli;
 
-import org.robustmri.eval.FolderReconstruction;
 import org.robustmri.io.DataException;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ModelRegistry;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
@@ -30,18 +28,8 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", description = {"Architecture of the weights: needed for weights without robustmri metadata (e.g. saved from PyTorch),", "checked against the metadata otherwise. A registered name (unet-small, varnet-small) or NAME:key=value,..."})
     String arch;
 
-    @Parameters(paramLabel = "IN.h5|DIR")
-    Path input;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
     @Mixin
-    MaskOptions mask;
-
-    @Option(names = "--crop", paramLabel = "HxW", description = {"Reconstruction size instead of each file's target (or the header's recon size;",
-            "files with neither are reconstructed whole)."})
-    String crop;
+    FolderRunOptions folder;
 
     @Spec
     CommandSpec spec;
@@ -59,28 +47,10 @@ final class ReconstructCommand implements Callable<Integer> {
             if (arch != null) throw new Main.UsageException("--arch is for checkpoints; " + modelArg + " has no weights");
             model = ModelRegistry.create(weightless, 0);
         }
-        MaskFunction mf = mask.create();
+        MaskFunction mf = folder.mask.create();
         ModelRegistry.checkMask(model.spec(), mf);
-        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, true, org.robustmri.convert.ConvertOptions.size(crop));
-        for (String w : plan.warnings()) spec.commandLine().getErr().println("warning: " + w);
-        FolderReconstruction.Result r;
-        try (ProgressBar bar = new ProgressBar("reconstruct", plan.slices(), "slices")) {
-            r = FolderReconstruction.run("reconstruct", model, mf, plan, Map.of("checkpoint",
-                    Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)"), s -> bar.step());
-        }
-        return report(spec.commandLine(), r);
-    }
-
-    /** Prints what a reconstruction run wrote and what failed; exit code 1 when any input failed. */
-    static int report(picocli.CommandLine cli, FolderReconstruction.Result r) {
-        java.io.PrintWriter o = cli.getOut();
-        o.println("wrote " + r.written().size() + " reconstruction file(s); provenance " + r.provenance());
-        if (r.failures().isEmpty()) return 0;
-        java.io.PrintWriter err = cli.getErr();
-        for (org.robustmri.io.FailureList.Failure f : r.failures()) err.println("failed: " + f.reason());
-        err.println("error: " + r.failures().size() + " file(s) failed; listed in " + r.errors());
-        err.flush();
-        return Main.EXIT_DATA;
+        return folder.run(spec.commandLine(), "reconstruct", model, mf, true, Map.of("checkpoint",
+                Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)"));
     }
 
     /** The spec named by {@code text} when it is a model without weights, else null (then it must be a file). */

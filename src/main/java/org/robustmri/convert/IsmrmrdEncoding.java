@@ -6,10 +6,6 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The first encoding of an ISMRMRD raw-data header: encoded and recon matrices with their fields of view, and the
@@ -29,18 +25,7 @@ record IsmrmrdEncoding(int[] encoded, int[] recon, double[] encodedFov, double[]
     }
 
     static IsmrmrdEncoding parse(String xml) {
-        Document doc;
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            javax.xml.parsers.DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(org.robustmri.io.IsmrmrdHeader.QUIET);
-            doc = b.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new DataException("the ISMRMRD header is not valid XML: " + e.getMessage(), e);
-        }
+        Document doc = org.robustmri.io.IsmrmrdHeader.parseXml(xml, "the ISMRMRD header");
         Element root = doc.getDocumentElement();
         Element enc = child(root, "encoding");
         if (enc == null) throw new DataException("the ISMRMRD header has no <encoding>");

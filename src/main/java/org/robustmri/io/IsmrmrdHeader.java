@@ -64,7 +64,7 @@ public record IsmrmrdHeader(
     }
 
     /** Rethrows what the XML parser reports instead of printing it. */
-    public static final org.xml.sax.ErrorHandler QUIET = new org.xml.sax.ErrorHandler() {
+    private static final org.xml.sax.ErrorHandler QUIET = new org.xml.sax.ErrorHandler() {
         @Override
         public void warning(org.xml.sax.SAXParseException e) {
         }
@@ -95,17 +95,20 @@ public record IsmrmrdHeader(
         }
     });
 
-    public static IsmrmrdHeader parse(String xml) {
-        Document doc;
+    /** Parses XML with external entities and DOCTYPEs refused; a data error naming {@code what} otherwise. */
+    public static Document parseXml(String xml, String what) {
         try {
             javax.xml.parsers.DocumentBuilder builder = BUILDER.get();
             builder.reset();
             builder.setErrorHandler(QUIET);
-            doc = builder.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
+            return builder.parse(new ByteArrayInputStream(xml.trim().getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
-            throw new DataException("ismrmrd_header is not valid XML: " + e.getMessage(), e);
+            throw new DataException(what + " is not valid XML: " + e.getMessage(), e);
         }
-        Element root = doc.getDocumentElement();
+    }
+
+    public static IsmrmrdHeader parse(String xml) {
+        Element root = parseXml(xml, "ismrmrd_header").getDocumentElement();
         if (!"ismrmrdHeader".equals(localName(root))) {
             throw new DataException("ismrmrd_header root element is <" + localName(root) + ">, expected <ismrmrdHeader>");
         }

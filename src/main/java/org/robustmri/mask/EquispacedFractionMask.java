@@ -14,12 +14,7 @@ public final class EquispacedFractionMask extends MaskFunction {
     public static final String TYPE = "equispaced-fraction";
 
     public EquispacedFractionMask(List<Double> accelerations, List<Double> centerFractions) {
-        super(accelerations, centerFractions);
-    }
-
-    @Override
-    public String typeName() {
-        return TYPE;
+        super(TYPE, accelerations, centerFractions);
     }
 
     @Override

@@ -13,17 +13,12 @@ public final class EquispacedMask extends MaskFunction {
     public static final String TYPE = "equispaced";
 
     public EquispacedMask(List<Double> accelerations, List<Double> centerFractions) {
-        super(accelerations, centerFractions);
+        super(TYPE, accelerations, centerFractions);
         for (double a : accelerations) {
             if (a != Math.rint(a)) {
                 throw new IllegalArgumentException("equispaced masks need integer accelerations, got " + a);
             }
         }
-    }
-
-    @Override
-    public String typeName() {
-        return TYPE;
     }
 
     @Override

@@ -18,11 +18,13 @@ import java.util.random.RandomGenerator;
  */
 public abstract class MaskFunction {
 
+    private final String type;
     private final List<Double> accelerations;
     private final List<Double> centerFractions;
 
-    protected MaskFunction(List<Double> accelerations, List<Double> centerFractions) {
+    protected MaskFunction(String type, List<Double> accelerations, List<Double> centerFractions) {
         validate(accelerations, centerFractions);
+        this.type = Objects.requireNonNull(type, "type");
         this.accelerations = List.copyOf(accelerations);
         this.centerFractions = List.copyOf(centerFractions);
     }
@@ -48,7 +50,9 @@ public abstract class MaskFunction {
             VariableDensityMask2D.TYPE);
 
     /** The type name accepted by {@link #fromName}. */
-    public abstract String typeName();
+    public final String typeName() {
+        return type;
+    }
 
     /** False for fastMRI's column masks ({@link #sample}); true for masks over a whole k-space plane ({@link #sample2D}). */
     public boolean isTwoDimensional() {

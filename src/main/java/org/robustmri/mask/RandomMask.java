@@ -12,12 +12,7 @@ public final class RandomMask extends MaskFunction {
     public static final String TYPE = "random";
 
     public RandomMask(List<Double> accelerations, List<Double> centerFractions) {
-        super(accelerations, centerFractions);
-    }
-
-    @Override
-    public String typeName() {
-        return TYPE;
+        super(TYPE, accelerations, centerFractions);
     }
 
     @Override

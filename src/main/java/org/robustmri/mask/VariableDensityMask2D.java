@@ -44,16 +44,11 @@ public final class VariableDensityMask2D extends MaskFunction {
     }
 
     public VariableDensityMask2D(List<Double> accelerations, List<Double> centerFractions, double power) {
-        super(accelerations, centerFractions);
+        super(TYPE, accelerations, centerFractions);
         if (!(power > 0) || !Double.isFinite(power)) {
             throw new IllegalArgumentException("density power must be a finite number > 0, got " + power);
         }
         this.power = power;
-    }
-
-    @Override
-    public String typeName() {
-        return TYPE;
     }
 
     @Override

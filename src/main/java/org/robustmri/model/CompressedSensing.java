@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.robustmri.data.KspaceSample;
 import org.robustmri.data.MaskedKspaceTransform;
-import org.robustmri.data.Sample;
 import org.robustmri.data.SampleTransform;
 import org.robustmri.kspace.Fft;
 import org.robustmri.kspace.MultiCoilMri;
@@ -35,7 +34,7 @@ import java.util.Map;
  * over that region, gives low-resolution coil images, each divided by their root-sum-of-squares. The output is
  * {@code |x|} centre-cropped to the target size.
  */
-public final class CompressedSensing implements ReconstructionModel {
+public final class CompressedSensing extends KspaceDomainModel {
     static final ModelFamily FAMILY = new ModelFamily("cs", List.of(
             ModelFamily.Param.choice("reg", "tv", List.of("tv", "l2"),
                     "regulariser: tv = isotropic total variation (primal-dual), l2 = Tikhonov (conjugate gradients)"),
@@ -66,45 +65,20 @@ public final class CompressedSensing implements ReconstructionModel {
 
     private static final double STEP = 0.99 / 3.0;
 
-    private final ModelSpec spec;
-    private final Parameters params = new Parameters();
     private final boolean tv;
     private final double lambda;
     private final int iterations;
 
     public CompressedSensing(ModelSpec spec) {
-        Torch.init();
-        this.spec = spec;
+        super(spec);
         this.tv = "tv".equals(spec.param("reg"));
         this.lambda = Double.parseDouble(spec.param("lambda"));
         this.iterations = spec.intParam("iterations");
     }
 
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
 
     @Override
-    public Parameters parameters() {
-        return params;
-    }
-
-    @Override
-    public SampleTransform<KspaceSample> transform(boolean requireTarget) {
-        return new MaskedKspaceTransform(requireTarget);
-    }
-
-    @Override
-    public KspaceInput collate(List<? extends Sample> batch) {
-        return KspaceInput.collate(batch, spec.name());
-    }
-
-    @Override
-    public Tensor forward(ModelInput input) {
-        if (!(input instanceof KspaceInput in)) {
-            throw new IllegalArgumentException(spec.name() + " takes masked k-space, got " + input.getClass().getSimpleName());
-        }
+    protected Tensor forward(KspaceInput in) {
         try (NoGradGuard guard = new NoGradGuard()) {
             Tensor y = in.kspace();
             MultiCoilMri physics = in.physics().withSensitivities(acsMaps(y, in.physics()));

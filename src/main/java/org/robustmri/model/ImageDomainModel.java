@@ -12,7 +12,11 @@ import java.util.List;
  * A model that reconstructs from the zero-filled magnitude image (the paper's U-Net and ViT): it consumes
  * {@link ZeroFilledImageTransform} samples, collated to (B, 1, h, w).
  */
-public abstract class ImageDomainModel implements ReconstructionModel {
+public abstract class ImageDomainModel extends AbstractModel {
+    protected ImageDomainModel(ModelSpec spec) {
+        super(spec);
+    }
+
     @Override
     public SampleTransform<ImageSample> transform(boolean requireTarget) {
         return sampleTransform(requireTarget);

@@ -51,25 +51,14 @@ public final class NormalizedUNet extends ImageDomainModel {
         }
     };
 
-    private final ModelSpec spec;
-    private final Parameters params = new Parameters();
     private final UNet unet;
 
     public NormalizedUNet(ModelSpec spec, long seed) {
-        this.spec = spec;
+        super(spec);
         this.unet = new UNet(params, "unet.", spec.intParam("in_chans"), spec.intParam("out_chans"), spec.intParam("chans"),
                 spec.intParam("pools"), new SplittableRandom(seed));
     }
 
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public Parameters parameters() {
-        return params;
-    }
 
     @Override
     public Tensor forward(Tensor input) {

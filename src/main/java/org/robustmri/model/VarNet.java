@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  * its mean and unbiased std, zero-pads H and W to multiples of 16 (floor left/top, ceil right/bottom), runs the
  * U-Net, crops back and undoes the normalisation.
  */
-public final class VarNet implements ReconstructionModel {
+public final class VarNet extends KspaceDomainModel {
     /** The family: 8 cascades, chans 12, sens chans 8, 4 pools each are the paper's {@code varnet-small}. */
     static final ModelFamily FAMILY = new ModelFamily("varnet", List.of(
             ModelFamily.Param.integer("cascades", 12, "number of unrolled cascades"),
@@ -77,15 +77,12 @@ public final class VarNet implements ReconstructionModel {
 
     private static final String SENS = "sens_net.norm_unet.unet.";
 
-    private final ModelSpec spec;
-    private final Parameters params = new Parameters();
     private final UNet sensUnet;
     private final UNet[] cascadeUnets;
     private final boolean maskFunctionCount;
 
     public VarNet(ModelSpec spec, long seed) {
-        Torch.init();
-        this.spec = spec;
+        super(spec);
         this.maskFunctionCount = "mask".equals(spec.param("num_low"));
         SplittableRandom rng = new SplittableRandom(seed);
         this.sensUnet = new UNet(params, SENS, 2, 2, spec.intParam("sens_chans"), spec.intParam("sens_pools"), rng);
@@ -103,21 +100,6 @@ public final class VarNet implements ReconstructionModel {
     }
 
     @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public Parameters parameters() {
-        return params;
-    }
-
-    @Override
-    public SampleTransform<KspaceSample> transform(boolean requireTarget) {
-        return new MaskedKspaceTransform(requireTarget);
-    }
-
-    @Override
     public KspaceInput collate(List<? extends Sample> batch) {
         for (Sample s : batch) {
             if (s instanceof KspaceSample k && !k.sampling().isColumns()) {
@@ -125,14 +107,11 @@ public final class VarNet implements ReconstructionModel {
                         + " has a 2-D mask");
             }
         }
-        return KspaceInput.collate(batch, spec.name());
+        return super.collate(batch);
     }
 
     @Override
-    public Tensor forward(ModelInput input) {
-        if (!(input instanceof KspaceInput in)) {
-            throw new IllegalArgumentException(spec.name() + " takes masked k-space, got " + input.getClass().getSimpleName());
-        }
+    protected Tensor forward(KspaceInput in) {
         Tensor k0 = in.kspace();
         // each stage in its own scope: its dead temporaries are freed at once, as PyTorch does (see Scopes)
         Tensor maps = Scopes.scoped(() -> sensitivities(k0, in.physics(), in.numLowFrequencies()));

@@ -70,16 +70,13 @@ public final class VisionTransformer extends ImageDomainModel {
 
     private static final double LN_EPS = 1e-5;
 
-    private final ModelSpec spec;
-    private final Parameters params = new Parameters();
     private final int width;
     private final int heads;
     private final int depth;
     private final int patch;
 
     public VisionTransformer(ModelSpec spec, long seed) {
-        Torch.init();
-        this.spec = spec;
+        super(spec);
         this.heads = spec.intParam("heads");
         this.width = spec.intParam("embed_dim") * heads;
         this.depth = spec.intParam("depth");
@@ -127,15 +124,6 @@ public final class VisionTransformer extends ImageDomainModel {
         return Tensors.fromFloats(v, n);
     }
 
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public Parameters parameters() {
-        return params;
-    }
 
     /** The wrapper: pad to multiples of the patch, normalise, the network, undo both. */
     @Override

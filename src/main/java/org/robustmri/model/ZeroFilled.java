@@ -7,17 +7,11 @@ import java.util.Map;
 /** The zero-filled baseline as a "model" that returns its input, so it is scored exactly like trained models. */
 public final class ZeroFilled extends ImageDomainModel {
     private static final ModelSpec SPEC = new ModelSpec("zero-filled", "identity", Map.of());
-    private final Parameters params = new Parameters();
 
-    @Override
-    public ModelSpec spec() {
-        return SPEC;
+    public ZeroFilled() {
+        super(SPEC);
     }
 
-    @Override
-    public Parameters parameters() {
-        return params;
-    }
 
     @Override
     public Tensor forward(Tensor image) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Independent zero-fill + metrics on the shipped real k-space, written from fastMRI's conventions with
 numpy/h5py/scikit-image: test-time equispaced mask seeded from the file name, mask * k + 0.0 with the
-header's padding, ifft2c, centre crop to the target, |.|, RSS, then fastMRI's SSIM/PSNR/NMSE.
+header's padding, ifft2c, centre crop to the target, |.|, RSS, then fastMRI's SSIM/PSNR/NMSE. For the 16-coil
+phantom at 4x, also the SSIM of two pathology-style boxes (one large, one small enough to be upscaled), computed
+as gen_box_ssim_vectors.py defines it.
 
     python3 tools/golden/gen_zerofill_vectors.py samples/real-kspace src/test/resources/golden/zerofill.json
 """
@@ -14,6 +16,12 @@ import sys
 import h5py
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_box_ssim_vectors import box_ssim  # noqa: E402
+
+# (x, y, width, height) on slice 0 of pulseq_phantom_16ch.h5, as CliTest's boxes file names them
+PHANTOM_BOXES = [(40, 50, 30, 20), (60, 60, 4, 3)]
 
 
 def equispaced(fname, w, acc, cf):
@@ -66,6 +74,10 @@ def main(folder, out):
                 "nmse": float(np.linalg.norm(t64 - r64) ** 2 / np.linalg.norm(t64) ** 2),
                 "recon_sum": float(r64.sum()),
             })
+            if name == "pulseq_phantom_16ch.h5" and acc == 4:
+                cases[-1]["boxes"] = [{"x": x, "y": y, "width": bw, "height": bh,
+                                       "ssim": box_ssim(target[0], recon[0], x, y, bw, bh, maxval)[0]}
+                                      for x, y, bw, bh in PHANTOM_BOXES]
     with open(out, "w") as f:
         json.dump({"cases": cases}, f, indent=1)
 

@@ -168,7 +168,7 @@ public final class ConvFeatureEmbedding implements Embedding {
         return torch.cat(blocks, 1);
     }
 
-    /** Each image to zero mean and unit variance, then area-resampled to SIZE x SIZE. */
+    /** Each image to zero mean and unit variance, then to SIZE x SIZE by adaptive average pooling (floor/ceil windows). */
     static Tensor standardise(Tensor images) {
         Tensor x = images.to(torch.ScalarType.Float);
         Tensor flat = x.flatten(1, 3);

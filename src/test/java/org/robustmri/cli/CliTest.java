@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class CliTest {
     @TempDir
@@ -73,8 +74,16 @@ class CliTest {
         JsonNode j = new ObjectMapper().readTree(m.out());
         assertThat(j.get("volumes")).hasSize(5);
         assertThat(j.at("/summary/ssim_volume/spec").asText()).contains("agg=volume");
+        // each volume's scores as numpy and scikit-image compute them (tools/golden/gen_zerofill_vectors.py, 4x / 0.08)
+        double sum = 0;
+        for (JsonNode v : j.get("volumes")) {
+            JsonNode g = zeroFillGolden(v.get("volume").asText());
+            assertThat(v.get("ssim").asDouble()).as(v.get("volume").asText()).isCloseTo(g.get("ssim").asDouble(), within(1e-5));
+            assertThat(v.get("psnr").asDouble()).as(v.get("volume").asText()).isCloseTo(g.get("psnr").asDouble(), within(1e-4));
+            sum += g.get("ssim").asDouble();
+        }
         double s = j.at("/summary/ssim_volume/value").asDouble();
-        assertThat(s).isBetween(0.4, 0.8);
+        assertThat(s).isCloseTo(sum / 5, within(1e-5));
         // one slice per volume: both aggregations coincide
         assertThat(j.at("/summary/ssim_slice/value").asDouble()).isEqualTo(s);
     }
@@ -97,7 +106,12 @@ class CliTest {
         assertThat(large.get("size_class").asText()).isEqualTo("large"); // 600 / 128^2 = 3.7 %
         assertThat(small.get("size_class").asText()).isEqualTo("small");
         assertThat(large.get("file").asText()).isEqualTo("pulseq_phantom_16ch");
-        for (JsonNode b : j.get("boxes")) assertThat(b.get("ssim").asDouble()).isBetween(-1.0, 1.0);
+        JsonNode goldenBoxes = zeroFillGolden("pulseq_phantom_16ch.h5").get("boxes");
+        for (int i = 0; i < 2; i++) {
+            JsonNode b = j.get("boxes").get(i), g = goldenBoxes.get(i);
+            assertThat(b.get("x").asInt()).isEqualTo(g.get("x").asInt());
+            assertThat(b.get("ssim").asDouble()).as("box " + i).isCloseTo(g.get("ssim").asDouble(), within(1e-5));
+        }
         // one file against one file, as a table
         CliTestSupport.Result self = run("metrics", "--target", TestFiles.REAL_KSPACE.resolve("pulseq_phantom_16ch.h5").toString(), "--recon",
                 out.resolve("pulseq_phantom_16ch.h5").toString(), "--boxes", boxes.toString());
@@ -219,5 +233,13 @@ class CliTest {
         CliTestSupport.Result m = run("metrics", "--target", target.toString(), "--recon", recon.toString(), "--json");
         assertThat(m.code()).as(m.err()).isZero();
         return new ObjectMapper().readTree(m.out()).at("/summary/ssim_volume/value").asDouble();
+    }
+
+    /** The 4x / 0.08 case of a real sample in the independent zero-fill golden. */
+    private static JsonNode zeroFillGolden(String file) throws IOException {
+        for (JsonNode c : new ObjectMapper().readTree(Path.of("src/test/resources/golden/zerofill.json").toFile()).get("cases")) {
+            if (c.get("file").asText().equals(file) && c.get("acceleration").asInt() == 4) return c;
+        }
+        throw new AssertionError("no golden for " + file);
     }
 }

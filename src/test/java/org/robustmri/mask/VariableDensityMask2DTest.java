@@ -11,6 +11,47 @@ class VariableDensityMask2DTest {
 
     private final VariableDensityMask2D mask = new VariableDensityMask2D(List.of(8.0), List.of(0.08));
 
+    /** The masks an independent numpy implementation of the class comment draws (tools/masks/gen_vd2d_vectors.py). */
+    static com.fasterxml.jackson.databind.JsonNode goldenCases() throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of("src/test/resources/golden/vd2d.json").toFile()).get("cases");
+    }
+
+    static String bits(Mask2D m) {
+        StringBuilder b = new StringBuilder();
+        for (boolean s : m.samples()) b.append(s ? '1' : '0');
+        return b.toString();
+    }
+
+    @Test
+    void masksAreTheNumpyReferences() throws java.io.IOException {
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c : goldenCases()) {
+            List<Double> accs = new java.util.ArrayList<>(), cfs = new java.util.ArrayList<>();
+            c.get("accelerations").forEach(a -> accs.add(a.asDouble()));
+            c.get("center_fractions").forEach(a -> cfs.add(a.asDouble()));
+            VariableDensityMask2D f = new VariableDensityMask2D(accs, cfs, c.get("power").asDouble());
+            int ny = c.get("ny").asInt(), nz = c.get("nz").asInt();
+            NumpyRandomState rng = c.get("file_name").isNull() ? new NumpyRandomState(c.get("seed").asLong())
+                    : NumpyRandomState.seedFromName(c.get("file_name").asText());
+            Mask2D m = f.sample(ny, nz, rng);
+            String name = c.get("name").asText();
+            assertThat(m.acceleration()).as(name).isEqualTo(c.get("acceleration").asDouble());
+            assertThat(m.numLowY()).as(name).isEqualTo(c.get("num_low_y").asInt());
+            assertThat(m.numLowZ()).as(name).isEqualTo(c.get("num_low_z").asInt());
+            assertThat(bits(m)).as(name).isEqualTo(c.get("bits").asText());
+            double[] p = f.samplingProbabilities(ny, nz, m.acceleration(), m.centerFraction());
+            double sum = 0, checksum = 0;
+            for (int i = 0; i < p.length; i++) {
+                sum += p[i];
+                checksum += p[i] * (i + 1) / p.length;
+            }
+            assertThat(sum).as(name).isCloseTo(c.get("expected_sampled").asDouble(), offset(1e-9 * sum));
+            assertThat(checksum).as(name).isCloseTo(c.get("p_checksum").asDouble(), offset(1e-11 * checksum));
+            n++;
+        }
+        assertThat(n).isEqualTo(7);
+    }
+
     @Test
     void centreIsFullySampled() {
         for (int[] shape : new int[][] {{256, 256}, {128, 97}, {33, 64}}) {

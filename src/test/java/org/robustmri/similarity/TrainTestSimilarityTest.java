@@ -37,6 +37,38 @@ class TrainTestSimilarityTest {
         assertThat(bodycoil.nearest().name()).isEqualTo("pulseq_invivo_brain_16ch.h5");
     }
 
+    /**
+     * The embedding of given weights as PyTorch computes it in float64 (conv2d, adaptive_avg_pool2d; golden from
+     * tools/golden/gen_embedding_vectors.py): a 1-channel first layer with bias and a 3-channel one, images larger and
+     * smaller than the 128 x 128 pooling size, one of them 1e-4 the scale of the others.
+     */
+    @Test
+    void embeddingMatchesPyTorch() {
+        var golden = org.robustmri.io.Safetensors.read(Path.of("src/test/resources/golden/embedding.safetensors")).tensors();
+        for (String c : List.of("case1", "case2")) {
+            java.util.Map<String, org.bytedeco.pytorch.Tensor> weights = new java.util.LinkedHashMap<>();
+            golden.forEach((k, v) -> {
+                if (k.startsWith(c + ".conv")) weights.put(k.substring(c.length() + 1), v);
+            });
+            Path f = tmp.resolve(c + ".safetensors");
+            org.robustmri.io.Safetensors.write(f, weights, java.util.Map.of());
+            Embedding e = Embeddings.of("safetensors:" + f);
+            float[] ours = org.robustmri.tensor.Tensors.toFloats(e.embed(golden.get(c + ".images")));
+            float[] ref = org.robustmri.tensor.Tensors.toFloats(golden.get(c + ".embedding"));
+            assertThat(ours).as(c).hasSameSizeAs(ref);
+            for (int i = 0; i < ref.length; i++) assertThat((double) ours[i]).as(c + " feature " + i).isCloseTo(ref[i], org.assertj.core.api.Assertions.within(1e-5));
+            if (c.equals("case1")) {
+                // cosine similarity as the nearest-neighbour search computes it
+                float[] cos = org.robustmri.tensor.Tensors.toFloats(golden.get("case1.cosine"));
+                int n = 3, d = ref.length / n;
+                var r = NearestNeighbours.search(ours, n, java.util.Arrays.copyOf(ours, d), 1, d, x -> { });
+                assertThat(r.similarity()[0]).isCloseTo(cos[0], org.assertj.core.api.Assertions.within(1e-5));
+                var other = NearestNeighbours.search(java.util.Arrays.copyOfRange(ours, d, 3 * d), 2, java.util.Arrays.copyOf(ours, d), 1, d, x -> { });
+                assertThat(other.similarity()[0]).isCloseTo(Math.max(cos[1], cos[2]), org.assertj.core.api.Assertions.within(1e-5));
+            }
+        }
+    }
+
     @Test
     void embeddingsDoNotDependOnTheBatchAndAreDeterministic() {
         Embedding a = Embeddings.of("random-conv"), b = Embeddings.of("random-conv");

@@ -40,6 +40,13 @@ final class ConvolutionCheck {
     }
 
     private static Tensor[] run(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
+        // the first Torch.init() may happen inside a caller's no-grad scope; the check needs gradients regardless
+        try (org.bytedeco.pytorch.AutoGradMode grad = new org.bytedeco.pytorch.AutoGradMode(true)) {
+            return gradients(x0, w0, transposed, type);
+        }
+    }
+
+    private static Tensor[] gradients(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
         Tensor x = x0.to(type).clone().requires_grad_(true), w = w0.to(type).clone().requires_grad_(true);
         Tensor y = transposed ? torch.conv_transpose2d(x, w, new TensorOptional(), TWO, ZERO, ZERO, 1, ONE)
                 : torch.conv2d(x, w, new TensorOptional(), ONE, ONE, ONE, 1);

@@ -36,4 +36,13 @@ class ConvolutionCheckTest {
             }
         }
     }
+
+    @Test
+    void theCheckRunsInsideACallersNoGradScope() {
+        Torch.init();
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            assertThat(ConvolutionCheck.failure()).isNull();
+            assertThat(org.bytedeco.pytorch.GradMode.is_enabled()).isFalse(); // and the caller's mode is restored
+        }
+    }
 }

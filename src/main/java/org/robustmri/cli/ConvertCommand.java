@@ -50,6 +50,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--recon-size", paramLabel = "HxW", description = "Target size (default: the header's recon size, else the whole image).")
     String reconSize;
 
+    @Option(names = "--remove-readout-oversampling", description = {"Cut the readout to the recon height in the image domain (inverse FFT, centre crop,",
+            "FFT, as twixtools' remove_os); fastMRI's own files keep the oversampling."})
+    boolean removeReadoutOversampling;
+
     @Option(names = "--prewhiten", description = "ISMRMRD: whiten the coils with the noise scans' covariance.")
     boolean prewhiten;
 
@@ -75,7 +79,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConvertOptions o = new ConvertOptions(from, preset, VolumeFields.parse(set), key, layout, imageDomain, ConvertOptions.size(reconSize),
+        ConvertOptions o = new ConvertOptions(from, preset, VolumeFields.parse(set), key, layout, imageDomain, ConvertOptions.size(reconSize), removeReadoutOversampling,
                 new IsmrmrdConversion.Options(average, repetition, contrast, sliceAxis, prewhiten, group));
         List<Path> files = Converter.inputs(inputs);
         Converter.Result r;

@@ -12,12 +12,14 @@ import java.util.Locale;
  * @param layout      the array's dimensions ({@link AxisLayout}); null: the format's default
  * @param imageDomain the array holds coil images, not k-space
  * @param recon       the reconstruction (target) size {h, w}; null: the header's, else the whole image
+ * @param removeReadoutOversampling cut the readout to the reconstruction height in the image domain
+ *                    ({@link KspaceVolume#withoutReadoutOversampling()}); fastMRI keeps it
  * @param ismrmrd     averages, repetitions, contrasts, 3-D slicing and prewhitening of ISMRMRD data
  */
 public record ConvertOptions(String from, String preset, VolumeFields fields, String key, String layout, boolean imageDomain,
-                             int[] recon, IsmrmrdConversion.Options ismrmrd) {
+                             int[] recon, boolean removeReadoutOversampling, IsmrmrdConversion.Options ismrmrd) {
     public static ConvertOptions defaults() {
-        return new ConvertOptions(null, null, VolumeFields.none(), null, null, false, null, IsmrmrdConversion.Options.defaults());
+        return new ConvertOptions(null, null, VolumeFields.none(), null, null, false, null, false, IsmrmrdConversion.Options.defaults());
     }
 
     /** Parses {@code HxW}. */

@@ -150,7 +150,9 @@ public final class Converter {
         List<Output> written = new ArrayList<>();
         for (IsmrmrdConversion.Part part : parts) {
             KspaceVolume v = part.volume();
-            v = v.withRecon(o.recon()).withFields(v.fields().with(preset == null ? VolumeFields.none() : preset.fields()).with(o.fields()));
+            v = v.withRecon(o.recon());
+            if (o.removeReadoutOversampling()) v = v.withoutReadoutOversampling();
+            v = v.withFields(v.fields().with(preset == null ? VolumeFields.none() : preset.fields()).with(o.fields()));
             if (!v.fields().values().containsKey("patient_id")) {
                 v = v.withFields(v.fields().with(new VolumeFields(Map.of("patient_id", stem))));
             }

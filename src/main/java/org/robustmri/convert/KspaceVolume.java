@@ -40,6 +40,25 @@ public record KspaceVolume(int slices, int coils, int height, int width, float[]
         return recon == null ? this : new KspaceVolume(slices, coils, height, width, pairs, recon[0], recon[1], peCenter, peMaximum, fields);
     }
 
+    /**
+     * The readout cut to the reconstruction height in the image domain, as Siemens' and twixtools' {@code remove_os} do:
+     * inverse FFT along the readout, keep the centre {@code reconHeight} samples (fastMRI's crop offset), FFT back, with
+     * numpy's default normalisation (1/N on the inverse only), so a k-space sample keeps its amplitude.
+     */
+    public KspaceVolume withoutReadoutOversampling() {
+        if (reconHeight >= height) {
+            throw new IllegalArgumentException("the readout has no oversampling to remove: " + height + " samples for a reconstruction height of " + reconHeight);
+        }
+        float[] cut;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor k = Tensors.complexFromInterleaved(pairs, slices, coils, height, width);
+            Tensor image = Fft.ifft1c(k, 2).narrow(2, (height - reconHeight) / 2, reconHeight);
+            // orthonormal both ways scales by sqrt(H / h) relative to numpy's default normalisation
+            cut = Tensors.toFloats(Fft.fft1c(image, 2).mul(org.robustmri.tensor.Torch.scalar(Math.sqrt((double) reconHeight / height))));
+        }
+        return new KspaceVolume(slices, coils, reconHeight, width, cut, reconHeight, reconWidth, peCenter, peMaximum, fields);
+    }
+
     /** fastMRI's target: the root-sum-of-squares over coils of each coil's {@code ifft2c}, centre-cropped; (slices, h, w). */
     public float[] rssTarget() {
         try (PointerScope scope = new PointerScope()) {

@@ -40,6 +40,14 @@ public final class Fft {
         return torch.fft_fftshift(f, dim);
     }
 
+    /** {@code fftshift(fft(ifftshift(x), norm="ortho"))} along one axis. */
+    public static Tensor fft1c(Tensor x, long dim) {
+        if (!x.is_complex()) throw new IllegalArgumentException("fft1c needs a complex tensor, got " + x.scalar_type());
+        Tensor shifted = torch.fft_ifftshift(x, dim);
+        Tensor f = torch.fft_fft(shifted, new org.bytedeco.pytorch.LongOptional(), dim, Torch.ortho());
+        return torch.fft_fftshift(f, dim);
+    }
+
     private static void requireComplex(Tensor x) {
         if (!x.is_complex()) {
             throw new IllegalArgumentException("fft2c/ifft2c need a complex tensor, got " + x.scalar_type());

@@ -27,7 +27,7 @@ public final class Pathology {
     }
 
     /** Box SSIM of one arm on a test set in one size class, with its volume-bootstrap interval. */
-    public record BoxSsim(String model, String testSet, String trainSet, String size, int boxes, double mean, double low, double high) {
+    public record BoxScore(String model, String testSet, String trainSet, String size, int boxes, double mean, double low, double high) {
     }
 
     /** One training set's box SSIM minus the first's on the boxes both scored, paired by volume. */
@@ -94,8 +94,8 @@ public final class Pathology {
         return out;
     }
 
-    public List<BoxSsim> boxSsim(Analyses a) {
-        List<BoxSsim> t = new ArrayList<>();
+    public List<BoxScore> boxSsim(Analyses a) {
+        List<BoxScore> t = new ArrayList<>();
         for (String model : a.models()) {
             for (String test : testSets()) {
                 for (String ts : a.trainSets(model)) {
@@ -110,7 +110,7 @@ public final class Pathology {
                             counts[i++] = boxes.size();
                         }
                         Bootstrap.Interval iv = Bootstrap.clusterMean(sums, counts, RESAMPLES, Objects.hash(model, test, ts, size));
-                        t.add(new BoxSsim(model, test, ts, size, java.util.Arrays.stream(counts).sum(), iv.mean(), iv.low(), iv.high()));
+                        t.add(new BoxScore(model, test, ts, size, java.util.Arrays.stream(counts).sum(), iv.mean(), iv.low(), iv.high()));
                     }
                 }
             }
@@ -159,10 +159,10 @@ public final class Pathology {
         return t;
     }
 
-    public static Table boxTable(Analyses.Checkpoint rule, List<BoxSsim> rows) {
+    public static Table boxTable(Analyses.Checkpoint rule, List<BoxScore> rows) {
         Table t = new Table("pathology", "SSIM inside pathology boxes (" + rule.label() + "; small: area <= 1 % of the image)",
                 List.of("model", "test_set", "train_set", "size_class", "boxes", "mean_ssim_box", "low", "high"));
-        for (BoxSsim r : rows) t.add(r.model(), r.testSet(), r.trainSet(), r.size(), r.boxes(), r.mean(), r.low(), r.high());
+        for (BoxScore r : rows) t.add(r.model(), r.testSet(), r.trainSet(), r.size(), r.boxes(), r.mean(), r.low(), r.high());
         return t;
     }
 

@@ -14,7 +14,7 @@ public class ZeroFillExample {
         Path file = Path.of(args[0]);
         MaskFunction mask = MaskFunction.fromName("equispaced", List.of(4.0), List.of(0.08));
         try (FastMriFile f = FastMriFile.open(file)) {
-            Reconstructor.Volume v = Reconstructor.reconstruct(new ZeroFilled(), f, mask, slice -> { });
+            Reconstructor.Reconstruction v = Reconstructor.reconstruct(new ZeroFilled(), f, mask, slice -> { });
             float[] target = f.readFloatVolume(f.requireTargetKey());
             VolumeScore s = Metrics.score(f.fileName(), target, v.data(), v.slices(), v.height(), v.width());
             System.out.printf("%s: %d x %d x %d, zero-filled SSIM %.4f, PSNR %.2f dB%n", f.fileName(), v.slices(), v.height(), v.width(),

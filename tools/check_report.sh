@@ -14,6 +14,6 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --dis
        --disable-component-update --disable-sync --user-data-dir="$profile" --virtual-time-budget=5000)
 dom=$("$browser" "${flags[@]}" --dump-dom "file://$html" 2>/dev/null)
 loaded=$(printf '%s' "$dom" | grep -o 'data-images-loaded="[0-9]*/[0-9]*"' | head -1 | grep -o '[0-9]*/[0-9]*' || true)
-"$browser" "${flags[@]}" --window-size=1200,5000 --screenshot="$dir/report-screenshot.png" "file://$html" >/dev/null 2>&1
+"$browser" "${flags[@]}" --window-size=1400,${HEIGHT:-5000} --screenshot="$dir/report-screenshot.png" "file://$html" >/dev/null 2>&1
 echo "images loaded: ${loaded:-unknown}; screenshot: $dir/report-screenshot.png"
 [ -n "$loaded" ] && [ "${loaded%/*}" = "${loaded#*/}" ] && [ "${loaded%/*}" != 0 ]

@@ -116,6 +116,9 @@ final class ExperimentCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Report.Built b = exp.run(new ExperimentProgress());
         out.println();
+        out.println("Claims (" + b.claims().caption() + "):");
+        for (String line : b.claims().text()) out.println("  " + line);
+        out.println();
         out.println("Findings:");
         for (String f : b.findings()) out.println("  " + f);
         out.printf(Locale.ROOT, "%nreport: %s (%.0f s)%n", b.html(), (System.nanoTime() - t0) / 1e9);

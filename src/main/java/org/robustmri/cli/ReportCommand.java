@@ -26,6 +26,9 @@ final class ReportCommand implements Callable<Integer> {
                 : org.robustmri.report.Analyses.Options.defaults();
         Report.Built b = Report.build(dir, options);
         var out = spec.commandLine().getOut();
+        out.println("Claims (" + b.claims().caption() + "):");
+        for (String line : b.claims().text()) out.println("  " + line);
+        out.println();
         for (String f : b.findings()) out.println(f);
         out.println("report: " + b.html());
         return 0;

@@ -180,6 +180,9 @@ public record ExperimentConfig(
         if (simulate == null && (data == null || data.trainCatalogs() == null || data.testCatalogs() == null)) {
             throw new IllegalArgumentException("experiment needs simulate: or data: {train_catalogs, test_catalogs}");
         }
+        if (simulate != null && data != null && (data.trainCatalogs() != null || data.validationCatalogs() != null)) {
+            throw new IllegalArgumentException("a simulated study trains on its simulation; data: may only add test_catalogs (e.g. real scans)");
+        }
         if (analyses != null) {
             for (String a : analyses) {
                 if (!ALL_ANALYSES.contains(a)) throw new IllegalArgumentException("unknown analysis '" + a + "'; known: " + ALL_ANALYSES);

@@ -74,9 +74,14 @@ final class StudyContext {
         return v == null ? List.of() : v.stream().map(p -> resolveConfigPath(p).toString()).toList();
     }
 
+    /** The test catalogs: the simulated test split, the config's catalogs, or both (real scans as extra test sets). */
     List<String> testCatalogs() {
-        return simulated() ? List.of(dataDir().resolve("test.csv").toString())
-                : cfg.data().testCatalogs().stream().map(p -> resolveConfigPath(p).toString()).toList();
+        List<String> out = new java.util.ArrayList<>();
+        if (simulated()) out.add(dataDir().resolve("test.csv").toString());
+        if (cfg.data() != null && cfg.data().testCatalogs() != null) {
+            cfg.data().testCatalogs().forEach(p -> out.add(resolveConfigPath(p).toString()));
+        }
+        return out;
     }
 
     /** The data root as the runs record it: the override, the config's, or none. */

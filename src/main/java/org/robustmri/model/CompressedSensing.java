@@ -53,6 +53,12 @@ public final class CompressedSensing extends KspaceDomainModel {
         }
 
         @Override
+        public String describe(ModelSpec s) {
+            return "compressed sensing (" + ("tv".equals(s.param("reg")) ? "total variation" : "Tikhonov") + ", lambda " + s.param("lambda")
+                    + ", " + s.param("iterations") + " iterations)";
+        }
+
+        @Override
         public ReconstructionModel create(ModelSpec s, long seed) {
             return new CompressedSensing(s);
         }

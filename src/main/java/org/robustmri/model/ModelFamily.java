@@ -98,6 +98,20 @@ public abstract class ModelFamily {
     /** A short name for a custom size, e.g. {@code unet-c8-p3}. */
     protected abstract String label(Map<String, String> params);
 
+    /** The architecture in words with its size, e.g. "U-Net, 8 channels, 3 pools, 120k parameters". */
+    public String describe(ModelSpec spec) {
+        return spec.name() + ", " + parameters(parameterCount(spec));
+    }
+
+    /** A parameter count as people say it: 120k, 1.9M, 124M. */
+    public static String parameters(long n) {
+        if (n == 0) return "no weights";
+        if (n < 1000) return n + " parameters";
+        if (n < 1_000_000) return Math.round(n / 1000.0) + "k parameters";
+        double m = n / 1e6;
+        return (m < 10 ? String.format(java.util.Locale.ROOT, "%.1f", m) : String.valueOf(Math.round(m))) + "M parameters";
+    }
+
     /** Cross-parameter checks; throw {@link IllegalArgumentException}. */
     protected void validate(ModelSpec spec) {
     }

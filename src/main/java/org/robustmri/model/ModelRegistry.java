@@ -85,6 +85,11 @@ public final class ModelRegistry {
     }
 
     /** Exact parameter count of a spec, computed from its layout. */
+    /** The architecture in words with its size (see {@link ModelFamily#describe}). */
+    public static String describe(ModelSpec spec) {
+        return family(spec.family()).describe(spec);
+    }
+
     public static long parameterCount(ModelSpec spec) {
         return family(spec.family()).parameterCount(spec);
     }

@@ -36,6 +36,11 @@ public final class NormalizedUNet extends ImageDomainModel {
         }
 
         @Override
+        public String describe(ModelSpec s) {
+            return "U-Net, " + s.intParam("chans") + " channels, " + s.intParam("pools") + " pools, " + parameters(parameterCount(s));
+        }
+
+        @Override
         public long parameterCount(ModelSpec s) {
             return UNet.parameterCount(s.intParam("in_chans"), s.intParam("out_chans"), s.intParam("chans"), s.intParam("pools"));
         }

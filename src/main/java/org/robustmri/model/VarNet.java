@@ -53,6 +53,11 @@ public final class VarNet extends KspaceDomainModel {
         }
 
         @Override
+        public String describe(ModelSpec s) {
+            return "E2E-VarNet, " + s.intParam("cascades") + " cascades of " + s.intParam("chans") + "-channel U-Nets, " + parameters(parameterCount(s));
+        }
+
+        @Override
         public long parameterCount(ModelSpec s) {
             long sens = UNet.parameterCount(2, 2, s.intParam("sens_chans"), s.intParam("sens_pools"));
             long cascade = UNet.parameterCount(2, 2, s.intParam("chans"), s.intParam("pools")) + 1;

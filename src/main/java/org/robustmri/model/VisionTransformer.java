@@ -43,6 +43,12 @@ public final class VisionTransformer extends ImageDomainModel {
         }
 
         @Override
+        public String describe(ModelSpec s) {
+            return "ViT, width " + s.intParam("embed_dim") * s.intParam("heads") + " (" + s.intParam("heads") + " heads), depth " + s.intParam("depth")
+                    + ", " + s.intParam("patch") + "x" + s.intParam("patch") + " patches, " + parameters(parameterCount(s));
+        }
+
+        @Override
         protected void validate(ModelSpec s) {
             if (s.intParam("avrg_img_size") < s.intParam("patch")) {
                 throw new IllegalArgumentException("vit avrg_img_size must be at least the patch size");

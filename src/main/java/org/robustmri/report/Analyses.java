@@ -405,6 +405,29 @@ public final class Analyses {
         return out;
     }
 
+    /** Every volume any run was scored on in a test set, sorted: what a bootstrap over volumes draws from. */
+    public List<String> volumesOf(String test) {
+        return volumesByTest.computeIfAbsent(test, t -> {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>();
+            for (TreeMap<Integer, Map<String, Map<String, double[]>>> e : index.values()) {
+                for (Map<String, Map<String, double[]>> byTest : e.values()) {
+                    Map<String, double[]> v = byTest.get(t);
+                    if (v != null) all.addAll(v.keySet());
+                }
+            }
+            return List.copyOf(all);
+        });
+    }
+
+    private final Map<String, List<String>> volumesByTest = new java.util.HashMap<>();
+
+    /** A run's {SSIM sum, slices} per volume of a test set at an epoch; null when not scored. */
+    Map<String, double[]> volumeScores(String run, int epoch, String test) {
+        TreeMap<Integer, Map<String, Map<String, double[]>>> e = index.get(run);
+        if (e == null || !e.containsKey(epoch)) return null;
+        return e.get(epoch).get(test);
+    }
+
     /** Epochs a run was scored at. */
     public TreeSet<Integer> epochs(String run) {
         return index.containsKey(run) ? new TreeSet<>(index.get(run).keySet()) : new TreeSet<>();

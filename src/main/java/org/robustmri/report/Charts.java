@@ -39,27 +39,31 @@ public final class Charts {
         }
     }
 
-    /** Grouped bars: one group per (model, test set, mixture) of the P vs Q comparisons under the headline rule. */
-    public static byte[] pVsQ(Comparisons cmp) {
-        Analyses a = cmp.analyses();
-        Analyses.Checkpoint rule = a.headlineRule();
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("P vs Q vs P+Q (in-distribution SSIM, " + rule.key() + ")")
-                .xAxisTitle("test set (model, mixture)").yAxisTitle("SSIM").build();
+    /** Grouped bars for one architecture: per test set where one of P, Q is the specialist, the models trained on P, Q and P+Q. */
+    public static byte[] pVsQ(Comparisons cmp, String model, String name) {
+        Analyses.Checkpoint rule = cmp.analyses().headlineRule();
         List<String> groups = new ArrayList<>();
         List<Double> p = new ArrayList<>(), q = new ArrayList<>(), m = new ArrayList<>();
+        String mixtures = "";
         for (Comparisons.PVsQ r : cmp.pVsQ()) {
-            if (r.rule() != rule) continue;
-            groups.add(r.testSet() + " (" + r.model() + ", " + r.mixture() + ")");
+            if (r.rule() != rule || !r.model().equals(model)) continue;
+            String g = r.testSet() + (cmp.pVsQ().stream().filter(x -> x.rule() == rule && x.model().equals(model)).map(Comparisons.PVsQ::mixture).distinct().count() > 1
+                    ? " / " + r.mixture() : "");
+            groups.add(g);
+            if (!mixtures.contains(r.mixture())) mixtures += (mixtures.isEmpty() ? "" : ", ") + r.mixture();
             p.add(ReportTables.parity(r.p().mean()));
             q.add(ReportTables.parity(r.q().mean()));
             m.add(ReportTables.parity(r.pq().mean()));
         }
         if (groups.isEmpty()) return null;
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title(name + ": P vs Q vs P+Q (" + mixtures + ")")
+                .xAxisTitle("test set").yAxisTitle("SSIM (" + rule.key() + ")").build();
         c.addSeries("trained on P", groups, p);
         c.addSeries("trained on Q", groups, q);
         c.addSeries("trained on P+Q", groups, m);
         c.getStyler().setYAxisMin(minOf(p, q, m) - 0.02);
-        c.getStyler().setXAxisLabelRotation(20);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         return png(c);
     }
 
@@ -88,42 +92,35 @@ public final class Charts {
         return png(c);
     }
 
-    /** ID vs OOD SSIM per arm, one colour per architecture, with each architecture's fit through its single models. */
-    public static byte[] robustness(Comparisons cmp) {
+    /** One architecture's models: in- (x) vs out-of-distribution (y) SSIM, singles and mixtures, and the line through the singles. */
+    public static byte[] robustness(Comparisons cmp, String model, String name, int colour) {
         Analyses a = cmp.analyses();
         Analyses.Checkpoint rule = a.headlineRule();
-        XYChart c = new XYChartBuilder().width(W).height(H).title("Robustness: in- vs out-of-distribution SSIM (" + rule.key() + ")")
+        XYChart c = new XYChartBuilder().width(440).height(440).title(shortName(name))
                 .xAxisTitle("in-distribution SSIM").yAxisTitle("out-of-distribution SSIM").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        c.getStyler().setMarkerSize(10);
-        int k = 0;
-        boolean any = false;
-        for (String model : a.models()) {
-            Color color = PALETTE[k++ % PALETTE.length];
-            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-            // one series per architecture and kind keeps the legend readable at any study size (points are in robustness.csv)
-            List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), mx = new ArrayList<>(), my = new ArrayList<>();
-            for (Comparisons.Robustness r : cmp.robustness()) {
-                double id = ReportTables.parity(r.id()), ood = ReportTables.parity(r.ood());
-                if (!r.model().equals(model) || r.rule() != rule || Double.isNaN(id) || Double.isNaN(ood)) continue;
-                boolean single = r.single();
-                (single ? sx : mx).add(id);
-                (single ? sy : my).add(ood);
-                lo = Math.min(lo, id);
-                hi = Math.max(hi, id);
-                any = true;
-            }
-            addPoints(c, model + " single distributions", sx, sy, SeriesMarkers.CIRCLE, color);
-            addPoints(c, model + " mixtures", mx, my, SeriesMarkers.DIAMOND, color);
-            Analyses.Fit f = a.robustnessFit(model, rule);
-            if (!Double.isNaN(f.slope()) && f.points() >= 3 && hi > lo) { // two points fit any line exactly
-                XYSeries line = c.addSeries(model + " fit over singles", new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
-                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-                line.setMarker(SeriesMarkers.NONE);
-                line.setLineColor(color);
-            }
+        c.getStyler().setMarkerSize(11);
+        Color color = PALETTE[colour % PALETTE.length];
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), mx = new ArrayList<>(), my = new ArrayList<>();
+        for (Comparisons.Robustness r : cmp.robustness()) {
+            double id = ReportTables.parity(r.id()), ood = ReportTables.parity(r.ood());
+            if (!r.model().equals(model) || r.rule() != rule || Double.isNaN(id) || Double.isNaN(ood)) continue;
+            (r.single() ? sx : mx).add(id);
+            (r.single() ? sy : my).add(ood);
+            lo = Math.min(lo, id);
+            hi = Math.max(hi, id);
         }
-        if (!any) return null;
+        if (sx.isEmpty() && mx.isEmpty()) return null;
+        addPoints(c, "trained on one distribution", sx, sy, SeriesMarkers.CIRCLE, color);
+        addPoints(c, "trained on a mixture", mx, my, SeriesMarkers.DIAMOND, color.darker());
+        Analyses.Fit f = a.robustnessFit(model, rule);
+        if (!Double.isNaN(f.slope()) && f.points() >= 3 && hi > lo) { // two points fit any line exactly
+            XYSeries line = c.addSeries("line through the single-distribution models", new double[]{lo, hi}, new double[]{f.at(lo), f.at(hi)});
+            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(color);
+        }
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         return png(c);
     }
@@ -236,6 +233,12 @@ public final class Charts {
         c.getStyler().setRangeColors(new Color[]{new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
         c.getStyler().setXAxisLabelRotation(20);
         return png(c);
+    }
+
+    /** "U-Net, 8 channels, 3 pools, 120k parameters" as "U-Net, 120k parameters", for chart titles. */
+    static String shortName(String name) {
+        int first = name.indexOf(", "), last = name.lastIndexOf(", ");
+        return first < 0 || first == last ? name : name.substring(0, first) + name.substring(last);
     }
 
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),

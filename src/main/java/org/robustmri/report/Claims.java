@@ -1,20 +1,26 @@
 package org.robustmri.report;
 
+import org.robustmri.report.Analyses.Arm;
 import org.robustmri.report.Analyses.Checkpoint;
 import org.robustmri.report.Analyses.Fit;
+import org.robustmri.report.SeedVolumeBootstrap.Cells;
+import org.robustmri.report.SeedVolumeBootstrap.Estimate;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The paper's claims, one per claim and architecture, computed from the typed comparisons under the headline checkpoint
- * rule (the oracle's numbers beside), each with its verdict against named thresholds ({@link Analyses.Options}).
+ * The paper's claims, one per claim and architecture, under the headline checkpoint rule. Each is a statistic with a
+ * 95 % interval from a joint bootstrap over model seeds and test volumes ({@link SeedVolumeBootstrap}) and a verdict
+ * against its named margin ({@link Analyses.Options}): it holds when the whole interval is on the claim's side of the
+ * margin, fails when the whole interval is on the other side, and is undecided when the interval straddles it.
  */
 public final class Claims {
     /** Whether a claim holds here. */
     public enum Verdict {
-        HOLDS("yes"), FAILS("no"), NOT_APPLICABLE("n/a");
+        HOLDS("holds"), FAILS("fails"), UNDECIDED("undecided"), NOT_APPLICABLE("n/a");
 
         private final String label;
 
@@ -26,143 +32,145 @@ public final class Claims {
             return label;
         }
 
-        static Verdict of(boolean holds) {
-            return holds ? HOLDS : FAILS;
+        /** The verdict of a claim that holds when the statistic is above {@code margin}. */
+        static Verdict above(Estimate e, double margin) {
+            if (Double.isNaN(e.value())) return NOT_APPLICABLE;
+            if (e.low() > margin) return HOLDS;
+            if (e.high() < margin) return FAILS;
+            return UNDECIDED;
         }
     }
 
-    /** One claim for one architecture: what is measured, its value (and the oracle's), the verdict. */
+    /** One claim for one architecture: its statistic with interval, the margin it is judged against, and the verdict. */
     public sealed interface Claim permits PqMatch, MixtureWins, Overfits, EffectiveRobustness {
         String model();
 
+        /** The claim in words. */
         String statement();
 
+        /** The claim in a few words with its margin, for the opening table. */
+        String shortName();
+
+        /** The claim in three or four words, for the terminal. */
+        String label();
+
+        /** What the statistic is and when the claim holds. */
         String measure();
 
-        String value();
+        Estimate estimate();
 
-        String oracleValue();
+        /** The statistic must be above this for the claim to hold. */
+        double margin();
 
-        Verdict verdict();
-    }
+        /** Further numbers behind the statistic (counts, the oracle checkpoint's value). */
+        String detail();
 
-    /** Mean, worst and count of a set of differences. */
-    public record Spread(double mean, double worst, int n) {
-        static Spread of(List<Double> d) {
-            if (d.isEmpty()) return new Spread(Double.NaN, Double.NaN, 0);
-            double s = 0, w = Double.POSITIVE_INFINITY;
-            for (double x : d) {
-                s += x;
-                w = Math.min(w, x);
-            }
-            return new Spread(s / d.size(), w, d.size());
+        default Verdict verdict() {
+            return Verdict.above(estimate(), margin());
         }
 
-        String show() {
-            return String.format(Locale.ROOT, "%+.4f (%+.4f)", mean, worst);
+        default String show() {
+            Estimate e = estimate();
+            return Double.isNaN(e.value()) ? "" : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", e.value(), e.low(), e.high());
         }
     }
 
-    /** Mean difference, wins and count of mixtures against their best single. */
-    public record Wins(double mean, int wins, int n) {
-        String show() {
-            return String.format(Locale.ROOT, "%+.4f, wins %d/%d", mean, wins, n);
+    /** P+Q matches the specialist on P's and Q's own test sets: the worst difference is above minus the tolerance. */
+    public record PqMatch(String model, Estimate estimate, double margin, double mean, int testSets, double oracleWorst) implements Claim {
+        public String label() {
+            return "P+Q matches the specialist";
         }
-    }
 
-    /** P+Q matches the specialist on P's and Q's own test sets: holds when the worst difference is within the tolerance. */
-    public record PqMatch(String model, Spread headline, Spread oracle, double tolerance) implements Claim {
+        public String shortName() {
+            return String.format(Locale.ROOT, "P+Q matches the specialist (worst P+Q minus specialist above %+.3f)", margin);
+        }
+
         public String statement() {
             return "P+Q matches the specialist on P's and Q's own test sets";
         }
 
         public String measure() {
-            return String.format(Locale.ROOT, "mean (worst) P+Q minus specialist over %d test sets; holds when the worst is above -%.3f",
-                    headline.n(), tolerance);
+            return String.format(Locale.ROOT, "worst P+Q minus specialist over %d test sets; holds above %+.3f", testSets, margin);
         }
 
-        public String value() {
-            return headline.show();
-        }
-
-        public String oracleValue() {
-            return oracle.show();
-        }
-
-        public Verdict verdict() {
-            return Verdict.of(headline.worst() >= -tolerance);
+        public String detail() {
+            return String.format(Locale.ROOT, "mean %+.4f; oracle worst %+.4f", mean, oracleWorst);
         }
     }
 
-    /** A mixture beats the best single distribution on held-out targets: on average and in most pairs. */
-    public record MixtureWins(String model, Wins headline, Wins oracle) implements Claim {
+    /** A mixture beats the best single distribution on held-out targets: the mean difference is above zero. */
+    public record MixtureWins(String model, Estimate estimate, double margin, int wins, int pairs, double oracleMean) implements Claim {
+        public String label() {
+            return "mixture beats best single, held out";
+        }
+
+        public String shortName() {
+            return String.format(Locale.ROOT, "a mixture beats the best single distribution on held-out targets (mean above %+.3f)", margin);
+        }
+
         public String statement() {
             return "a mixture beats the best single distribution on held-out targets";
         }
 
         public String measure() {
-            return String.format(Locale.ROOT, "mean mixture minus best single over %d (mixture, held-out target) pairs; wins", headline.n());
+            return String.format(Locale.ROOT, "mean mixture minus best single over %d (mixture, held-out target) pairs; holds above %+.3f", pairs, margin);
         }
 
-        public String value() {
-            return headline.show();
-        }
-
-        public String oracleValue() {
-            return oracle.show();
-        }
-
-        public Verdict verdict() {
-            return Verdict.of(headline.mean() > 0 && headline.wins() * 2 > headline.n());
+        public String detail() {
+            return String.format(Locale.ROOT, "wins %d/%d; oracle mean %+.4f", wins, pairs, oracleMean);
         }
     }
 
-    /** Out-of-distribution SSIM falls after a peak in most runs. */
-    public record Overfits(String model, int dropped, int runs, double largestDrop, double threshold) implements Claim {
+    /** Out-of-distribution SSIM falls after a peak while training goes on: the mean drop is above the threshold. */
+    public record Overfits(String model, Estimate estimate, double margin, int dropped, int runs, double largestDrop) implements Claim {
+        public String label() {
+            return "OOD falls after its peak";
+        }
+
+        public String shortName() {
+            return String.format(Locale.ROOT, "OOD SSIM falls after its peak while training goes on (mean drop above %.3f)", margin);
+        }
+
         public String statement() {
             return "out-of-distribution SSIM falls after a peak while training goes on (distributional overfitting)";
         }
 
         public String measure() {
-            return String.format(Locale.ROOT, "runs whose OOD SSIM at the last epoch is > %s below its peak; largest drop", threshold);
+            return String.format(Locale.ROOT, "mean OOD SSIM drop from the peak epoch to the last over %d runs; holds above %.3f", runs, margin);
         }
 
-        public String value() {
-            return String.format(Locale.ROOT, "%d/%d, %.4f", dropped, runs, largestDrop);
-        }
-
-        public String oracleValue() {
-            return "";
-        }
-
-        public Verdict verdict() {
-            return Verdict.of(dropped * 2 > runs);
+        public String detail() {
+            return String.format(Locale.ROOT, "%d/%d runs drop more; largest %.4f", dropped, runs, largestDrop);
         }
     }
 
-    /** OOD SSIM follows a line in ID SSIM through the single models, and mixtures sit above it (needs three singles). */
-    public record EffectiveRobustness(String model, Fit fit, int above, int mixtures) implements Claim {
+    /** OOD SSIM follows a line in ID SSIM through the single models; mixtures sit above it (needs three singles). */
+    public record EffectiveRobustness(String model, Estimate estimate, double margin, Fit fit, int above, int mixtures) implements Claim {
+        public String label() {
+            return "mixtures above the ID-OOD line";
+        }
+
+        public String shortName() {
+            return String.format(Locale.ROOT, "mixtures sit above the ID-vs-OOD line of the single models (mean height above %+.3f)", margin);
+        }
+
         public String statement() {
             return "OOD SSIM follows a line in ID SSIM; mixtures sit above it (effective robustness)";
         }
 
         public String measure() {
             return fit.points() < 3 ? "needs at least 3 single-distribution models; this architecture has " + fit.points()
-                    : String.format(Locale.ROOT, "fit over %d single models: slope, intercept; mixtures above the line", fit.points());
+                    : String.format(Locale.ROOT, "mean height of the mixtures above the line through %d single models; holds above %+.3f",
+                    fit.points(), margin);
         }
 
-        public String value() {
-            return fit.points() < 3 ? "" : String.format(Locale.ROOT, "%.3f, %.3f; %d/%d", fit.slope(), fit.intercept(), above, mixtures);
-        }
-
-        public String oracleValue() {
-            return "";
-        }
-
-        public Verdict verdict() {
-            return fit.points() < 3 || mixtures == 0 ? Verdict.NOT_APPLICABLE : Verdict.of(above * 2 > mixtures);
+        public String detail() {
+            return fit.points() < 3 ? "" : String.format(Locale.ROOT, "slope %.3f, intercept %.3f; %d/%d above", fit.slope(), fit.intercept(), above, mixtures);
         }
     }
+
+    /** Replicates of the bootstrap behind every claim. */
+    static final int RESAMPLES = 2000;
 
     private final Comparisons c;
 
@@ -180,59 +188,142 @@ public final class Claims {
     public List<Claim> of(String model) {
         Analyses a = c.analyses();
         Checkpoint h = a.headlineRule();
+        SeedVolumeBootstrap boot = new SeedVolumeBootstrap(a, h, RESAMPLES, model.hashCode());
         List<Claim> out = new ArrayList<>();
-        Spread pq = pqDifferences(model, h);
-        if (pq.n() > 0) out.add(new PqMatch(model, pq, pqDifferences(model, Checkpoint.ORACLE), a.options().matchTolerance()));
-        Wins held = heldOut(model, h);
-        if (held.n() > 0) out.add(new MixtureWins(model, held, heldOut(model, Checkpoint.ORACLE)));
-        int runs = 0, dropped = 0;
-        double worst = 0;
-        for (Comparisons.Overfitting o : c.overfitting()) {
-            double d = ReportTables.parity(o.dropAfterPeak());
-            if (!o.model().equals(model) || Double.isNaN(d)) continue;
-            runs++;
-            if (d > a.options().overfittingDrop()) dropped++;
-            worst = Math.max(worst, d);
+        List<Comparisons.PVsQ> pq = c.pVsQ().stream().filter(r -> r.model().equals(model) && r.rule() == h && !Double.isNaN(r.difference().mean())).toList();
+        if (!pq.isEmpty()) {
+            double mean = pq.stream().mapToDouble(r -> r.difference().mean()).average().orElse(Double.NaN);
+            double oracleWorst = c.pVsQ().stream().filter(r -> r.model().equals(model) && r.rule() == Checkpoint.ORACLE)
+                    .mapToDouble(r -> r.difference().mean()).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
+            out.add(new PqMatch(model, boot.estimate(cells -> worstPq(cells, model, pq)), -a.options().matchTolerance(), mean, pq.size(), oracleWorst));
         }
-        if (runs > 0) out.add(new Overfits(model, dropped, runs, worst, a.options().overfittingDrop()));
+        List<Comparisons.Diversity> held = heldOut(model, h);
+        if (!held.isEmpty()) {
+            int wins = (int) held.stream().filter(Comparisons.Diversity::mixtureWins).count();
+            double oracle = heldOut(model, Checkpoint.ORACLE).stream().mapToDouble(r -> r.difference().mean()).average().orElse(Double.NaN);
+            out.add(new MixtureWins(model, boot.estimate(cells -> meanHeldOut(cells, model, held)), 0.0, wins, held.size(), oracle));
+        }
+        List<String> runs = new ArrayList<>();
+        for (Arm arm : a.arms(model)) runs.addAll(a.runsOf(arm));
+        runs.removeIf(r -> oodTestSets(a, r).isEmpty());
+        if (!runs.isEmpty()) {
+            int dropped = 0;
+            double largest = 0;
+            for (Comparisons.Overfitting o : c.overfitting()) {
+                if (!o.model().equals(model) || Double.isNaN(o.dropAfterPeak())) continue;
+                if (o.dropAfterPeak() > a.options().overfittingDrop()) dropped++;
+                largest = Math.max(largest, o.dropAfterPeak());
+            }
+            out.add(new Overfits(model, boot.estimate(cells -> meanDrop(cells, a, runs)), a.options().overfittingDrop(), dropped, runs.size(), largest));
+        }
         Fit fit = a.robustnessFit(model, h);
         if (fit.points() >= 2) {
             // a line through two points fits exactly: no evidence that OOD follows ID (reported as n/a)
-            int above = 0, mixtures = 0;
+            List<String> mixtures = a.trainSets(model).stream().filter(ts -> !a.isSingle(ts)).toList();
+            int above = 0, counted = 0;
             if (fit.points() >= 3) {
-                for (String ts : a.trainSets(model)) {
-                    if (a.isSingle(ts)) continue;
-                    Analyses.Arm arm = new Analyses.Arm(model, ts);
+                for (String ts : mixtures) {
+                    Arm arm = new Arm(model, ts);
                     double id = a.mean(arm, Relations.Kind.IN, h), ood = a.mean(arm, Relations.Kind.OUT, h);
                     if (Double.isNaN(id) || Double.isNaN(ood)) continue;
-                    mixtures++;
+                    counted++;
                     if (ood > fit.at(id)) above++;
                 }
             }
-            out.add(new EffectiveRobustness(model, fit, above, mixtures));
+            Estimate e = fit.points() >= 3 && counted > 0 ? boot.estimate(cells -> meanHeight(cells, a, model, mixtures)) : Estimate.NONE;
+            out.add(new EffectiveRobustness(model, e, 0.0, fit, above, counted));
         }
         return out;
     }
 
-    private Spread pqDifferences(String model, Checkpoint rule) {
-        List<Double> d = new ArrayList<>();
-        for (Comparisons.PVsQ r : c.pVsQ()) {
-            double v = ReportTables.parity(r.difference().mean());
-            if (r.model().equals(model) && r.rule() == rule && !Double.isNaN(v)) d.add(v);
-        }
-        return Spread.of(d);
+    private List<Comparisons.Diversity> heldOut(String model, Checkpoint rule) {
+        return c.diversity().stream().filter(r -> r.model().equals(model) && r.rule() == rule && r.relation() == Relations.Kind.OUT
+                && !Double.isNaN(r.difference().mean())).toList();
     }
 
-    private Wins heldOut(String model, Checkpoint rule) {
-        double s = 0;
-        int wins = 0, n = 0;
-        for (Comparisons.Diversity r : c.diversity()) {
-            double v = ReportTables.parity(r.difference().mean());
-            if (!r.model().equals(model) || r.rule() != rule || r.relation() != Relations.Kind.OUT || Double.isNaN(v)) continue;
-            s += v;
-            n++;
-            if (r.mixtureWins()) wins++;
+    private static double worstPq(Cells cells, String model, List<Comparisons.PVsQ> rows) {
+        double worst = Double.POSITIVE_INFINITY;
+        for (Comparisons.PVsQ r : rows) {
+            double d = cells.cell(new Arm(model, r.mixture()), r.testSet()) - cells.cell(new Arm(model, r.specialist()), r.testSet());
+            worst = Math.min(worst, d);
         }
-        return new Wins(n == 0 ? Double.NaN : s / n, wins, n);
+        return worst;
+    }
+
+    private static double meanHeldOut(Cells cells, String model, List<Comparisons.Diversity> rows) {
+        double s = 0;
+        for (Comparisons.Diversity r : rows) {
+            s += cells.cell(new Arm(model, r.mixture()), r.testSet()) - cells.cell(new Arm(model, r.bestSingle()), r.testSet());
+        }
+        return s / rows.size();
+    }
+
+    /** The drawn runs' mean drop of OOD SSIM (mean over the run's out-of-distribution test sets) from its peak to the last epoch. */
+    private static double meanDrop(Cells cells, Analyses a, List<String> runs) {
+        double s = 0;
+        int n = 0;
+        for (String run : runs) {
+            int w = cells.weight(run);
+            if (w == 0) continue;
+            List<String> ood = oodTestSets(a, run);
+            double peak = Double.NEGATIVE_INFINITY, last = Double.NaN;
+            for (int e : a.epochs(run)) {
+                double m = mean(ood, t -> cells.run(run, e, t));
+                if (!Double.isNaN(m)) peak = Math.max(peak, m);
+                last = m;
+            }
+            if (Double.isNaN(last)) continue;
+            s += w * (peak - last);
+            n += w;
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    private static List<String> oodTestSets(Analyses a, String run) {
+        String ts = a.run(run).trainSet();
+        return a.testSets().stream().filter(t -> a.relations().kind(ts, t) == Relations.Kind.OUT).toList();
+    }
+
+    /** Mean height of the mixtures' (ID, OOD) above the least-squares line through the single models, all from the drawn cells. */
+    private static double meanHeight(Cells cells, Analyses a, String model, List<String> mixtures) {
+        List<double[]> singles = new ArrayList<>();
+        for (String ts : a.trainSets(model)) {
+            if (!a.isSingle(ts)) continue;
+            double[] p = idOod(cells, a, new Arm(model, ts));
+            if (!Double.isNaN(p[0]) && !Double.isNaN(p[1])) singles.add(p);
+        }
+        Fit fit = Analyses.leastSquares(singles);
+        double s = 0;
+        int n = 0;
+        for (String ts : mixtures) {
+            double[] p = idOod(cells, a, new Arm(model, ts));
+            if (Double.isNaN(p[0]) || Double.isNaN(p[1])) continue;
+            s += p[1] - fit.at(p[0]);
+            n++;
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    private static double[] idOod(Cells cells, Analyses a, Arm arm) {
+        List<String> in = new ArrayList<>(), out = new ArrayList<>();
+        for (String t : a.testSets()) {
+            Relations.Kind k = a.relations().kind(arm.trainSet(), t);
+            if (k == Relations.Kind.IN) in.add(t);
+            else if (k == Relations.Kind.OUT) out.add(t);
+        }
+        return new double[]{mean(in, t -> cells.cell(arm, t)), mean(out, t -> cells.cell(arm, t))};
+    }
+
+    private static double mean(List<String> tests, ToDoubleFunction<String> value) {
+        double s = 0;
+        int n = 0;
+        for (String t : tests) {
+            double v = value.applyAsDouble(t);
+            if (!Double.isNaN(v)) {
+                s += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
     }
 }

@@ -11,8 +11,8 @@ final class Findings {
     private Findings() {
     }
 
-    /** The checkpoint rule, then per architecture its gain over zero-filling and its claims. */
-    static List<String> main(Analyses a, List<Baselines.Gain> gains, List<Claims.Claim> claims) {
+    /** The checkpoint rule, then per architecture its gain over zero-filling. */
+    static List<String> main(Analyses a, List<Baselines.Gain> gains) {
         List<String> out = new ArrayList<>();
         Analyses.Checkpoint rule = a.headlineRule();
         out.add("Checkpoints: " + rule.label() + (rule == Analyses.Checkpoint.FINAL ? " (no validation split)" : "")
@@ -31,11 +31,16 @@ final class Findings {
                 out.add(String.format(Locale.ROOT, "%s: in-distribution models %s zero-filling on %d trained distributions: mean SSIM gain %+.4f (smallest %+.4f).",
                         model, minGain > 0 ? "beat" : "do not always beat", gainN, gainSum / gainN, minGain));
             }
-            for (Claims.Claim c : claims) {
-                if (!c.model().equals(model)) continue;
-                String value = c.value().isEmpty() ? "" : " = " + c.value() + (c.oracleValue().isEmpty() ? "" : " (oracle " + c.oracleValue() + ")");
-                out.add(String.format(Locale.ROOT, "%s: %s: %s%s; holds: %s.", model, c.statement(), c.measure(), value, c.verdict().label()));
-            }
+        }
+        return out;
+    }
+
+    /** Each claim in a sentence with what it measures and the numbers behind it (the claims table in words). */
+    static List<String> claims(List<Claims.Claim> claims) {
+        List<String> out = new ArrayList<>();
+        for (Claims.Claim c : claims) {
+            String value = c.show().isEmpty() ? "" : " = " + c.show() + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")");
+            out.add(String.format(Locale.ROOT, "%s: %s: %s%s; %s.", c.model(), c.statement(), c.measure(), value, c.verdict().label()));
         }
         return out;
     }

@@ -17,7 +17,9 @@ public enum Contrast {
     /** T2 weighted: long TR, long TE. */
     T2,
     /** Fluid-attenuated inversion recovery: inversion time nulling CSF, long TE. */
-    FLAIR;
+    FLAIR,
+    /** Spoiled gradient echo: weighted by the flip angle, T1 and T2* (low flip angles: nearly proton density, weak contrast). */
+    GRE;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -35,7 +35,7 @@ public final class DistributionLibrary {
     static final List<String> REQUIRED = List.of("anatomy", "contrast", "field_strength_t", "coils", "tr_ms", "te_ms",
             "snr", "vendor", "model", "protocol", "sequence_type", "scaling");
     static final List<String> OPTIONAL = List.of("description", "ti_ms", "noise_correlation", "fov_mm",
-            "lesion_probability", "lesion_size_mm", "lesion_contrast", "base");
+            "lesion_probability", "lesion_size_mm", "lesion_contrast", "flip_deg", "base");
     private static final Set<String> ALLOWED;
 
     static {
@@ -190,7 +190,8 @@ public final class DistributionLibrary {
                 f.containsKey("lesion_probability") ? number(where, "lesion_probability", f.get("lesion_probability"))
                         : anatomy.defaultLesionProbability(),
                 lesionSize(where, f.get("lesion_size_mm"))[0], lesionSize(where, f.get("lesion_size_mm"))[1],
-                f.containsKey("lesion_contrast") ? number(where, "lesion_contrast", f.get("lesion_contrast")) : 1.0);
+                f.containsKey("lesion_contrast") ? number(where, "lesion_contrast", f.get("lesion_contrast")) : 1.0,
+                f.containsKey("flip_deg") ? number(where, "flip_deg", f.get("flip_deg")) : 90.0);
     }
 
     /** {@code lesion_size_mm: [min, max]} semi-axes; default the phantom's own range. */

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param lesionSizeMinMm  smallest lesion semi-axis (mm)
  * @param lesionSizeMaxMm  largest lesion semi-axis (mm)
  * @param lesionContrast   lesion proton density relative to the lesion tissue's own (1: unchanged)
+ * @param flipDeg          excitation flip angle in degrees (gradient echo; spin-echo families excite with 90)
  */
 public record DistributionRecipe(
         String name,
@@ -53,7 +54,8 @@ public record DistributionRecipe(
         double lesionProbability,
         double lesionSizeMinMm,
         double lesionSizeMaxMm,
-        double lesionContrast) {
+        double lesionContrast,
+        double flipDeg) {
 
     /** The lesion semi-axis range the brain phantom draws from unless a distribution says otherwise. */
     public static final double LESION_SIZE_MIN_MM = 2.0, LESION_SIZE_MAX_MM = 6.5;
@@ -92,6 +94,10 @@ public record DistributionRecipe(
         requireRange(where, "lesion_size_mm minimum", lesionSizeMinMm, 0.5, 40.0);
         requireRange(where, "lesion_size_mm maximum", lesionSizeMaxMm, lesionSizeMinMm, 40.0);
         requireRange(where, "lesion_contrast", lesionContrast, 0.0, 10.0);
+        requireRange(where, "flip_deg", flipDeg, 0.1, 180.0);
+        if ((sequenceType == SequenceType.GRADIENT_ECHO) != (contrast == Contrast.GRE)) {
+            throw new IllegalArgumentException(where + "contrast gre and sequence_type GradientEcho go together");
+        }
         vendor = requireText(where, "vendor", vendor);
         model = requireText(where, "model", model);
         protocol = requireText(where, "protocol", protocol);
@@ -125,6 +131,7 @@ public record DistributionRecipe(
         m.put("lesion_probability", lesionProbability);
         m.put("lesion_size_mm", java.util.List.of(lesionSizeMinMm, lesionSizeMaxMm));
         m.put("lesion_contrast", lesionContrast);
+        if (sequenceType == SequenceType.GRADIENT_ECHO) m.put("flip_deg", flipDeg);
         return m;
     }
 

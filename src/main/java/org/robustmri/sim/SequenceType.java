@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 public enum SequenceType {
     SPIN_ECHO("SpinEcho"),
     TURBO_SPIN_ECHO("TurboSpinEcho"),
-    INVERSION_RECOVERY("InversionRecovery");
+    INVERSION_RECOVERY("InversionRecovery"),
+    /** Spoiled gradient echo: flip-angle and T2*-weighted, no refocusing (no echo train). */
+    GRADIENT_ECHO("GradientEcho");
 
     private final String id;
 
@@ -24,7 +26,7 @@ public enum SequenceType {
      * at long TE than its T2 alone predicts (bright fat on turbo spin echo and FLAIR images).
      */
     boolean echoTrain() {
-        return this != SPIN_ECHO;
+        return this == TURBO_SPIN_ECHO || this == INVERSION_RECOVERY;
     }
 
     public static SequenceType parse(String s) {

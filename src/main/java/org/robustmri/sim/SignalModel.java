@@ -10,7 +10,10 @@ package org.robustmri.sim;
  *       so tissue still inverted at readout has opposite phase, as in a real phase-sensitive acquisition;</li>
  *   <li>post contrast: {@code 1/T1 = 1/T1_0 + r1 C} with the tissue's gadolinium uptake C and relaxivity r1;</li>
  *   <li>echo trains lengthen the apparent T2 of fat (J-coupling suppression);</li>
- *   <li>flowing blood gives a flow void on spin echo images unless it carries contrast agent.</li>
+ *   <li>spoiled gradient echo: {@code PD sin(a) (1 - E1) / (1 - cos(a) E1) exp(-TE/T2*)}, with
+ *       {@code 1/T2* = 1/T2 + R2'} and {@code R2'} (static dephasing) growing with the field, 12.5/s at 3 T;</li>
+ *   <li>flowing blood gives a flow void on spin echo images unless it carries contrast agent (gradient echoes keep
+ *       inflowing blood bright, so no void there).</li>
  * </ul>
  * Fat suppression is applied per pixel by the simulator (it varies over the field of view), not here.
  */
@@ -19,6 +22,8 @@ public final class SignalModel {
     static final double FAT_ECHO_TRAIN_T2_FACTOR = 1.6;
     /** Remaining signal of flowing blood on spin echo images without contrast agent. */
     static final double FLOW_VOID = 0.15;
+    /** Reversible dephasing rate R2' in 1/ms at 3 T (1/T2* = 1/T2 + R2'), proportional to the field. */
+    static final double R2_PRIME_PER_MS_AT_3T = 0.0125;
 
     private SignalModel() {
     }
@@ -51,6 +56,11 @@ public final class SignalModel {
         double t1 = t1Ms(t, d);
         double t2 = t2Ms(t, d);
         double e1 = Math.exp(-d.trMs() / t1);
+        if (d.sequenceType() == SequenceType.GRADIENT_ECHO) {
+            double a = Math.toRadians(d.flipDeg());
+            double t2star = 1.0 / (1.0 / t2 + R2_PRIME_PER_MS_AT_3T * d.fieldStrengthT() / 3.0);
+            return t.protonDensity() * Math.sin(a) * (1 - e1) / (1 - Math.cos(a) * e1) * Math.exp(-d.teMs() / t2star);
+        }
         double longitudinal = d.tiMs() > 0
                 ? 1 - 2 * Math.exp(-d.tiMs() / t1) + e1
                 : 1 - e1;

@@ -69,13 +69,19 @@ class ExperimentTest {
             assertThat(reference.resolve("analyses").resolve(t + ".csv")).exists();
         }
         String html = Files.readString(built.html());
-        for (String f : List.of("p_vs_q", "diversity", "robustness", "overfitting", "matrix")) {
+        // one robustness and one P vs Q figure per architecture (this study has one)
+        for (String f : List.of("p_vs_q-1", "diversity", "robustness-1", "overfitting", "matrix")) {
             assertThat(reference.resolve("figures").resolve(f + ".png")).exists();
             assertThat(html).contains("alt=\"" + f + "\" src=\"data:image/png;base64,");
         }
         assertThat(html).doesNotContain("src=\"http").contains("Reconstructions");
         assertThat(reference.resolve("panels").resolve("knee-pdfs-3T-15ch.png")).exists();
         assertThat(built.findings()).anyMatch(f -> f.contains("zero-filling"));
+        // the report opens with the claims table, architectures named in words with their size
+        assertThat(html.indexOf("<table class=\"claims\">")).isPositive().isLessThan(html.indexOf("alt=\"robustness-1\""));
+        assertThat(html).contains("U-Net, 4 channels, 2 pools, 7k parameters");
+        assertThat(built.claims().text()).anyMatch(l -> l.startsWith("U-Net, 4 channels, 2 pools"))
+                .anyMatch(l -> l.matches(".*P\\+Q matches the specialist +[-+]\\d\\.\\d{4} \\[[-+]\\d\\.\\d{4}, [-+]\\d\\.\\d{4}\\] (holds|fails|undecided)"));
         // the mixture of two distributions gives the P vs Q table one row per side
         // one row per side and checkpoint rule (final, oracle, validation)
         List<String> pq = Files.readAllLines(reference.resolve("analyses").resolve("p_vs_q.csv"));

@@ -213,30 +213,71 @@ class AnalysesTest {
     }
 
     @Test
-    void claimsHaveOneRowPerClaimAndArchitecture() {
+    void claimsCarryIntervalsOverSeedsAndVolumesAndAreDecidedAgainstTheirMargins() {
         Analyses a = build();
+        // one volume per test set and one seed per arm but A's: only A's two seeds (.02 apart) move the replicates,
+        // drawing {rA, rA}, {rA, rA2} or {rA2, rA2} with probabilities 1/4, 1/2, 1/4
         Claims.MixtureWins held = (Claims.MixtureWins) claim(a, "unet", Claims.MixtureWins.class);
-        assertThat(held.headline().mean()).isCloseTo(.05, within(1e-12));
-        assertThat(held.headline().wins()).isEqualTo(1);
+        assertThat(held.estimate().value()).isCloseTo(.05, within(1e-12)); // AB .65 against B .60 on held-out C
+        assertThat(held.estimate().low()).isCloseTo(.05, within(1e-12));
+        assertThat(held.estimate().high()).isCloseTo(.05, within(1e-12));
+        assertThat(held.wins()).isEqualTo(1);
         assertThat(held.verdict()).isEqualTo(Claims.Verdict.HOLDS);
-        // not every run has a validation split, so the headline is the final epoch: worst difference -0.03 < -0.01
+        // not every run has a validation split, so the headline is the final epoch: the worst of AB - A on A
+        // (.88 - .90/.91/.92) and AB - B on B (-.01) is -.03, within [-.04, -.02], entirely below the margin -.01
         Claims.PqMatch pq = (Claims.PqMatch) claim(a, "unet", Claims.PqMatch.class);
-        assertThat(pq.headline().mean()).isCloseTo(-.02, within(1e-12));
-        assertThat(pq.headline().worst()).isCloseTo(-.03, within(1e-12));
-        assertThat(pq.value()).isEqualTo("-0.0200 (-0.0300)");
+        assertThat(pq.estimate().value()).isCloseTo(-.03, within(1e-12));
+        assertThat(pq.estimate().low()).isCloseTo(-.04, within(1e-12));
+        assertThat(pq.estimate().high()).isCloseTo(-.02, within(1e-12));
+        assertThat(pq.margin()).isEqualTo(-.01);
+        assertThat(pq.mean()).isCloseTo(-.02, within(1e-12));
         assertThat(pq.verdict()).isEqualTo(Claims.Verdict.FAILS);
-        // run rA's OOD SSIM falls .10 after its peak (over the 0.002 threshold); rB, rC, rAB rise to the end
+        // rA and rA2 drop .10 from their OOD peak at epoch 2; rB, rC, rAB rise to the end: mean drop .04 over 5 runs, and
+        // every draw keeps two A runs, so the interval is the point
         Claims.Overfits over = (Claims.Overfits) claim(a, "unet", Claims.Overfits.class);
-        assertThat(over.dropped()).isEqualTo(2); // rA and its second seed rA2
+        assertThat(over.estimate().value()).isCloseTo(.04, within(1e-12));
+        assertThat(over.estimate().low()).isCloseTo(.04, within(1e-12));
+        assertThat(over.dropped()).isEqualTo(2);
         assertThat(over.runs()).isEqualTo(5);
-        assertThat(over.verdict()).isEqualTo(Claims.Verdict.FAILS);
+        assertThat(over.verdict()).isEqualTo(Claims.Verdict.HOLDS);
         Table c = ReportTables.claims(a.headlineRule(), new Claims(new Comparisons(a)).all());
         Set<String> models = new LinkedHashSet<>();
         c.rows().forEach(r -> models.add(r.get(0)));
         assertThat(models).containsExactly("unet", "vit");
+        assertThat(row(c, "unet", pq.statement()).subList(3, 8)).containsExactly("-0.0300", "-0.0400", "-0.0200", "-0.0100", "fails");
         Table m = ReportTables.matrix(a.testSets(), new Comparisons(a).matrix());
         assertThat(m.header()).containsExactly("model", "checkpoint", "train_set", "A", "B", "C");
         assertThat(row(m, "unet", "final", "C")).containsExactly("unet", "final", "C", "0.4000", "0.5000", "0.7000");
+    }
+
+    @Test
+    void anIntervalAcrossTheMarginLeavesAClaimUndecided() {
+        SeedVolumeBootstrap.Estimate straddles = new SeedVolumeBootstrap.Estimate(.001, -.004, .006, 2000);
+        assertThat(Claims.Verdict.above(straddles, 0)).isEqualTo(Claims.Verdict.UNDECIDED);
+        assertThat(Claims.Verdict.above(straddles, -.005)).isEqualTo(Claims.Verdict.HOLDS);
+        assertThat(Claims.Verdict.above(straddles, .007)).isEqualTo(Claims.Verdict.FAILS);
+        assertThat(Claims.Verdict.above(SeedVolumeBootstrap.Estimate.NONE, 0)).isEqualTo(Claims.Verdict.NOT_APPLICABLE);
+    }
+
+    @Test
+    void seedsWidenTheIntervals() {
+        // one test volume; three seeds of arm B at .80 / .82 / .84 against one seed of A at .79: each replicate's
+        // difference is the mean of three draws from {.01, .03, .05}; P(all three .01) = 1/27 > 2.5 %, so the interval
+        // is exactly [.01, .05] around the point .03
+        List<ResultTable.VolumeSsim> rows = new ArrayList<>();
+        rows.add(new ResultTable.VolumeSsim("a", "A", 1, "T", "v", .79 * 4, 4));
+        double[] b = {.80, .82, .84};
+        List<RunInfo> infos = new ArrayList<>(List.of(info("a", "A", "m", Map.of(), "A")));
+        for (int i = 0; i < 3; i++) {
+            rows.add(new ResultTable.VolumeSsim("b" + i, "B", 1, "T", "v", b[i] * 4, 4));
+            infos.add(info("b" + i, "B", "m", Map.of(), "B"));
+        }
+        Analyses a = new Analyses(new ResultTable(rows), infos);
+        SeedVolumeBootstrap.Estimate e = new SeedVolumeBootstrap(a, Analyses.Checkpoint.FINAL, 2000, 1).estimate(
+                cells -> cells.cell(new Analyses.Arm("m", "B"), "T") - cells.cell(new Analyses.Arm("m", "A"), "T"));
+        assertThat(e.value()).isCloseTo(.03, within(1e-12));
+        assertThat(e.low()).isCloseTo(.01, within(1e-12));
+        assertThat(e.high()).isCloseTo(.05, within(1e-12));
     }
 
     @Test
@@ -250,9 +291,13 @@ class AnalysesTest {
         }
         boolean above = .65 > my + sxy / sxx * (.835 - mx);
         Claims.EffectiveRobustness fit = (Claims.EffectiveRobustness) claim(build(), "unet", Claims.EffectiveRobustness.class);
-        assertThat(fit.measure()).startsWith("fit over 3 single models");
+        assertThat(fit.measure()).contains("line through 3 single models");
         assertThat(fit.above()).isEqualTo(above ? 1 : 0);
         assertThat(fit.mixtures()).isEqualTo(1);
+        // the height of AB above the line, with A's seed draws moving A's point to (.90, .55), (.91, .56) or (.92, .57)
+        assertThat(fit.estimate().value()).isCloseTo(.65 - (my + sxy / sxx * (.835 - mx)), within(1e-12));
+        assertThat(fit.estimate().low()).isCloseTo(0.10342719780219767, within(1e-9));
+        assertThat(fit.estimate().high()).isCloseTo(0.10750000000000004, within(1e-9));
         assertThat(fit.verdict()).isEqualTo(above ? Claims.Verdict.HOLDS : Claims.Verdict.FAILS);
         // a second architecture with only two singles: a line through two points is exact, so the claim is n/a
         List<ResultTable.VolumeSsim> rows = new ArrayList<>(rows());

@@ -122,6 +122,23 @@ class SimulatorTest {
         assertThat(flair).isLessThan(0.3);
     }
 
+    @Test
+    void lowFlipGradientEchoIsNearlyProtonDensityWeighted() {
+        // spoiled GRE, TR 48 ms, TE 12.4 ms, 8 degrees at 3 T: S = PD sin(a) (1 - E1) / (1 - cos(a) E1) exp(-TE/T2*),
+        // 1/T2* = 1/T2 + 12.5/s; white matter PD 0.70, T1 830 ms, T2 72 ms; CSF PD 1.0, T1 4300 ms, T2 2000 ms
+        DistributionRecipe gre = LIB.get("brain-gre-3T-16ch");
+        double a = Math.toRadians(8);
+        double e1 = Math.exp(-48.0 / 830), wm = 0.70 * Math.sin(a) * (1 - e1) / (1 - Math.cos(a) * e1) * Math.exp(-12.4 * (1 / 72.0 + 0.0125));
+        assertThat(SignalModel.signal(Tissue.WHITE_MATTER, gre)).isCloseTo(wm, org.assertj.core.data.Offset.offset(1e-12));
+        double c1 = Math.exp(-48.0 / 4300), csf = 1.0 * Math.sin(a) * (1 - c1) / (1 - Math.cos(a) * c1) * Math.exp(-12.4 * (1 / 2000.0 + 0.0125));
+        assertThat(SignalModel.signal(Tissue.CSF, gre)).isCloseTo(csf, org.assertj.core.data.Offset.offset(1e-12));
+        // weak contrast: CSF a little darker than white matter, far from T2's bright CSF
+        double ratio = csfOverWhiteMatter("brain-gre-3T-16ch");
+        assertThat(ratio).isBetween(0.5, 1.0);
+        assertThatThrownBy(() -> DistributionLibrary.builtIn().withYaml("distributions: {x: {base: brain-gre-3T-16ch, contrast: t2}}", "lib.yaml"))
+                .hasMessageContaining("contrast gre and sequence_type GradientEcho go together");
+    }
+
     /** Mean target in ventricular CSF (pure CSF labels near the centre) over mean in pure white matter. */
     private static double csfOverWhiteMatter(String name) {
         int m = 64;

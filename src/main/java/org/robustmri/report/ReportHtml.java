@@ -1,0 +1,150 @@
+package org.robustmri.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The report as one self-contained page: it opens with the claims table (claim by architecture: estimate, interval,
+ * verdict), then the in- versus out-of-distribution figure, then the other findings, the evidence (each table with its
+ * figure), the reconstructions and how the numbers were made.
+ */
+final class ReportHtml {
+    private static final String CSS = "body{font-family:sans-serif;max-width:1360px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.4}"
+            + "table{border-collapse:collapse;margin:0.8em 0;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;vertical-align:top}"
+            + "th{background:#eef;text-align:center}td:first-child{text-align:left}"
+            + "table.claims td,table.claims th{font-size:14px;padding:6px 10px}table.claims td{white-space:nowrap}"
+            + "table.claims td:first-child{white-space:normal;max-width:26em}"
+            + ".holds{background:#dff3df}.fails{background:#f8dcdc}.undecided{background:#f2f2f2}.na{color:#888}"
+            + ".verdict{font-weight:bold;display:block}.caption{color:#555;font-size:13px}"
+            + "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}.finding{margin:0.25em 0}"
+            + "details{margin:0.4em 0}summary{cursor:pointer;color:#335}.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}"
+            + ".row img{max-width:none}";
+
+    private ReportHtml() {
+    }
+
+    static String render(Path dir, Analyses a, ClaimsView claims, List<Table> tables, Map<String, byte[]> figs, List<String> findings) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>robustmri report: ")
+                .append(esc(dir.toAbsolutePath().getFileName().toString())).append("</title><style>").append(CSS).append("</style></head><body>");
+        h.append("<h1>Does diverse training data make reconstruction robust?</h1>");
+        h.append("<p>Study <b>").append(esc(dir.toAbsolutePath().getFileName().toString())).append("</b>: ")
+                .append(a.models().size()).append(" architecture(s), ").append(a.trainSets().size()).append(" training set(s), ")
+                .append(a.testSets().size()).append(" test set(s). The claims of Lin &amp; Heckel (ICML 2024), decided on this study's data:</p>");
+        claimsTable(h, claims);
+        h.append("<p class=\"caption\">").append(esc(claims.caption())).append(".</p>");
+        h.append("<div class=\"row\">");
+        figs.forEach((name, png) -> {
+            if (name.startsWith("robustness-")) figure(h, png, name, null);
+        });
+        h.append("</div>");
+        caption(h, "Each point is a model: its mean SSIM on the test sets of its own distributions (x) and on the held-out ones (y). "
+                        + "The line goes through the single-distribution models; mixtures above it are robust beyond what their in-distribution SSIM predicts.");
+        if (!findings.isEmpty()) {
+            h.append("<h2>Other findings</h2>");
+            for (String f : findings) h.append("<p class=\"finding\">").append(esc(f)).append("</p>");
+        }
+        h.append("<h2>Evidence</h2>");
+        for (Table t : tables) {
+            if (t.name().equals("claims")) continue;
+            h.append("<h3>").append(esc(t.title())).append("</h3>");
+            h.append("<div class=\"row\">");
+            figs.forEach((name, png) -> {
+                if (name.equals(t.name()) || name.startsWith(t.name() + "-")) figure(h, png, name, null);
+            });
+            h.append("</div>");
+            if (t.rows().isEmpty()) {
+                h.append("<p>(no rows: the study has no training sets of this kind)</p>");
+                continue;
+            }
+            h.append("<details><summary>table (").append(t.rows().size()).append(" rows; analyses/").append(esc(t.name())).append(".csv)</summary>");
+            table(h, t);
+            h.append("</details>");
+        }
+        panels(h, dir.resolve("panels"));
+        h.append("<h2>How the numbers are made</h2><p>SSIM: 7x7 uniform window, K1 0.01, K2 0.03, data range = the target volume's maximum, "
+                        + "mean over slices. A cell is the mean over test volumes of the seed-averaged SSIM per volume. Claims: each statistic's 95 % "
+                        + "interval comes from a joint bootstrap that draws every architecture's model seeds and every test set's volumes with "
+                        + "replacement (comparisons stay paired on the same volumes). In- vs out-of-distribution: ")
+                .append(esc(a.relations().rule())).append(". Checkpoint rules in the tables: ");
+        for (Analyses.Checkpoint c : a.checkpoints()) h.append("<b>").append(c.key()).append("</b> = ").append(esc(c.label())).append("; ");
+        h.append("the claims use ").append(esc(a.headlineRule().label())).append(".</p>");
+        h.append("<p>Tables as CSV: analyses/; figures as PNG: figures/; raw rows: results.csv; runs: runs.csv.</p>");
+        // lets a headless browser check that every inline image decoded (tools/check_report.sh)
+        h.append("<script>window.addEventListener('load',function(){var im=Array.prototype.slice.call(document.images);")
+                .append("var ok=im.filter(function(i){return i.complete&&i.naturalWidth>0;}).length;")
+                .append("document.body.setAttribute('data-images-loaded',ok+'/'+im.length);});</script>");
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    private static void claimsTable(StringBuilder h, ClaimsView v) {
+        h.append("<table class=\"claims\"><tr><th>claim</th>");
+        for (String arch : v.architectures()) h.append("<th>").append(esc(arch)).append("</th>");
+        h.append("</tr>");
+        for (ClaimsView.Row r : v.rows()) {
+            h.append("<tr><td>").append(esc(r.claim())).append("</td>");
+            for (Claims.Claim c : r.cells()) {
+                if (c == null) {
+                    h.append("<td class=\"na\">not in this design</td>");
+                    continue;
+                }
+                Claims.Verdict verdict = c.verdict();
+                if (verdict == Claims.Verdict.NOT_APPLICABLE) {
+                    h.append("<td class=\"na\" title=\"").append(esc(c.measure())).append("\">n/a</td>");
+                    continue;
+                }
+                h.append("<td class=\"").append(verdict.label()).append("\" title=\"").append(esc(c.measure() + "; " + c.detail())).append("\">")
+                        .append("<span class=\"verdict\">").append(verdict.label()).append("</span>").append(esc(c.show())).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void table(StringBuilder h, Table t) {
+        h.append("<table><tr>");
+        for (String c : t.header()) h.append("<th>").append(esc(c)).append("</th>");
+        h.append("</tr>");
+        for (List<String> r : t.rows()) {
+            h.append("<tr>");
+            for (String c : r) h.append("<td>").append(esc(c)).append("</td>");
+            h.append("</tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void figure(StringBuilder h, byte[] png, String alt, String caption) {
+        if (png == null) return;
+        h.append("<img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append("\">");
+        if (caption != null) caption(h, caption);
+    }
+
+    private static void caption(StringBuilder h, String text) {
+        h.append("<p class=\"caption\">").append(esc(text)).append("</p>");
+    }
+
+    private static void panels(StringBuilder h, Path panels) {
+        if (!Files.isDirectory(panels)) return;
+        h.append("<h2>Reconstructions</h2><p>Per test set: rows are models; columns the target, the zero-filled input, the reconstruction and "
+                + "its absolute error (x4).</p>");
+        try (Stream<Path> s = Files.list(panels)) {
+            for (Path p : s.filter(x -> x.toString().endsWith(".png")).sorted().toList()) {
+                h.append("<h3>").append(esc(p.getFileName().toString().replace(".png", ""))).append("</h3>");
+                figure(h, Files.readAllBytes(p), "panel", null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

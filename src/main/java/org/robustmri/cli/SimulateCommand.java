@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.robustmri.sim.ScannerFit;
 
 @Command(mixinStandardHelpOptions = true, name = "simulate", description = {
         "Simulates fully sampled multi-coil k-space volumes of named MRI distributions in fastMRI layout",
@@ -62,6 +63,21 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the known distributions and exit.")
     boolean list;
 
+    @Option(names = "--fit-to", split = ",", paramLabel = "REAL.h5", description = {"Fit a distribution to real scans (fastMRI layout, one receive array):",
+            "coils, field strength and field of view from the headers, noise level and correlation from k-space, the simulator's snr",
+            "calibrated so the simulated image SNR matches; prints the entry and writes it with --fit-out."})
+    List<Path> fitTo;
+
+    @Option(names = "--fit-base", defaultValue = "brain-gre-3T-16ch", paramLabel = "NAME",
+            description = "Library entry the fitted one derives from: anatomy and contrast (default: ${DEFAULT-VALUE}).")
+    String fitBase;
+
+    @Option(names = "--fit-name", paramLabel = "NAME", description = "Name of the fitted entry (default: fitted-<first file's stem>).")
+    String fitName;
+
+    @Option(names = "--fit-out", paramLabel = "FILE.yaml", description = "Write the fitted entry as a library file (use it with --library).")
+    Path fitOut;
+
     @Spec
     CommandSpec spec;
 
@@ -77,6 +93,7 @@ final class SimulateCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (fitTo != null) return fit(lib, out);
         if (distributions == null || distributions.isEmpty()) {
             throw new Main.UsageException("--distributions is required (known: " + String.join(", ", lib.names()) + ")");
         }
@@ -134,6 +151,23 @@ final class SimulateCommand implements Callable<Integer> {
                 result.files().size(), result.slices(), this.out, result.wallSeconds(), result.slicesPerSecond(),
                 result.simulateSeconds(), result.writeSeconds());
         if (preview != null) out.println("preview: " + preview);
+        return 0;
+    }
+
+    private int fit(DistributionLibrary lib, PrintWriter out) {
+        String stem = fitTo.get(0).getFileName().toString().replaceFirst("\\.h5$", "");
+        String name = fitName != null ? fitName : "fitted-" + stem.replaceAll("[^A-Za-z0-9._-]", "-");
+        ScannerFit.Measured m = ScannerFit.measure(fitTo);
+        ScannerFit.Fit f = ScannerFit.fit(name, lib.get(fitBase), lib, m, matrix);
+        out.printf(Locale.ROOT, "measured on %d file(s): %d coils, %s T, field of view %s mm, image SNR %.1f, noise correlation %.2f%n",
+                m.files(), m.coils(), m.fieldStrengthT(), m.fovMm(), m.imageSnr(), m.noiseCorrelation());
+        out.printf(Locale.ROOT, "%s at snr %.1f simulates image SNR %.1f: snr set to %.2f%n", fitBase, f.baseSnr(), f.simulatedImageSnrAtBase(), f.snr());
+        String yaml = f.yaml(fitTo);
+        out.print(yaml);
+        if (fitOut != null) {
+            org.robustmri.io.AtomicFiles.writeString(fitOut, yaml);
+            out.println("wrote " + fitOut + " (simulate --library " + fitOut + " --distributions " + name + ")");
+        }
         return 0;
     }
 }

@@ -37,8 +37,9 @@ public enum Anatomy {
     Phantom newSubject(SplittableRandom rng, DistributionRecipe d) {
         double lesionProbability = d.lesionProbability();
         return switch (this) {
-            case BRAIN -> new BrainPhantom(rng, lesionProbability, d.lesionSizeMinMm(), d.lesionSizeMaxMm(), d.lesionContrast());
-            case KNEE -> new KneePhantom(rng, lesionProbability);
+            case BRAIN -> new BrainPhantom(rng, lesionProbability, d.lesionSizeMinMm(), d.lesionSizeMaxMm(), d.lesionContrast(),
+                    d.rotation90Probability());
+            case KNEE -> new KneePhantom(rng, lesionProbability, d.rotation90Probability());
         };
     }
 

@@ -38,11 +38,11 @@ final class BrainPhantom extends Phantom {
     private final double lesionContrast;
 
     BrainPhantom(SplittableRandom rng, double lesionProbability) {
-        this(rng, lesionProbability, DistributionRecipe.LESION_SIZE_MIN_MM, DistributionRecipe.LESION_SIZE_MAX_MM, 1.0);
+        this(rng, lesionProbability, DistributionRecipe.LESION_SIZE_MIN_MM, DistributionRecipe.LESION_SIZE_MAX_MM, 1.0, 0.0);
     }
 
-    BrainPhantom(SplittableRandom rng, double lesionProbability, double sizeMin, double sizeMax, double lesionContrast) {
-        super(rng, 4.0, 3.0, 6.0, 4.0);
+    BrainPhantom(SplittableRandom rng, double lesionProbability, double sizeMin, double sizeMax, double lesionContrast, double rotation90) {
+        super(rng, 4.0, 3.0, 6.0, 4.0, rotation90);
         noise = new Noise3(rng);
         a = uniform(rng, 70, 80);
         b = uniform(rng, 90, 101);

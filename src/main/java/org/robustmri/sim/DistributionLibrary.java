@@ -35,7 +35,8 @@ public final class DistributionLibrary {
     static final List<String> REQUIRED = List.of("anatomy", "contrast", "field_strength_t", "coils", "tr_ms", "te_ms",
             "snr", "vendor", "model", "protocol", "sequence_type", "scaling");
     static final List<String> OPTIONAL = List.of("description", "ti_ms", "noise_correlation", "fov_mm",
-            "lesion_probability", "lesion_size_mm", "lesion_contrast", "flip_deg", "base");
+            "lesion_probability", "lesion_size_mm", "lesion_contrast", "flip_deg", "blur_mm",
+            "rotation_90_probability", "base");
     private static final Set<String> ALLOWED;
 
     static {
@@ -191,7 +192,9 @@ public final class DistributionLibrary {
                         : anatomy.defaultLesionProbability(),
                 lesionSize(where, f.get("lesion_size_mm"))[0], lesionSize(where, f.get("lesion_size_mm"))[1],
                 f.containsKey("lesion_contrast") ? number(where, "lesion_contrast", f.get("lesion_contrast")) : 1.0,
-                f.containsKey("flip_deg") ? number(where, "flip_deg", f.get("flip_deg")) : 90.0);
+                f.containsKey("flip_deg") ? number(where, "flip_deg", f.get("flip_deg")) : 90.0,
+                f.containsKey("blur_mm") ? number(where, "blur_mm", f.get("blur_mm")) : 0.0,
+                f.containsKey("rotation_90_probability") ? number(where, "rotation_90_probability", f.get("rotation_90_probability")) : 0.0);
     }
 
     /** {@code lesion_size_mm: [min, max]} semi-axes; default the phantom's own range. */

@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * @param lesionSizeMaxMm  largest lesion semi-axis (mm)
  * @param lesionContrast   lesion proton density relative to the lesion tissue's own (1: unchanged)
  * @param flipDeg          excitation flip angle in degrees (gradient echo; spin-echo families excite with 90)
+ * @param blurMm           Gaussian blur (standard deviation, mm) of the rendered object before acquisition: the
+ *                          partial-volume and point-spread softening that the procedural anatomy's sharp boundaries lack
+ * @param rotation90Probability probability that a subject lies rotated by 90 degrees in plane, so that its
+ *                          anterior-posterior axis runs along the phase-encode direction (both orientations occur in practice)
  */
 public record DistributionRecipe(
         String name,
@@ -55,7 +59,9 @@ public record DistributionRecipe(
         double lesionSizeMinMm,
         double lesionSizeMaxMm,
         double lesionContrast,
-        double flipDeg) {
+        double flipDeg,
+        double blurMm,
+        double rotation90Probability) {
 
     /** The lesion semi-axis range the brain phantom draws from unless a distribution says otherwise. */
     public static final double LESION_SIZE_MIN_MM = 2.0, LESION_SIZE_MAX_MM = 6.5;
@@ -95,6 +101,8 @@ public record DistributionRecipe(
         requireRange(where, "lesion_size_mm maximum", lesionSizeMaxMm, lesionSizeMinMm, 40.0);
         requireRange(where, "lesion_contrast", lesionContrast, 0.0, 10.0);
         requireRange(where, "flip_deg", flipDeg, 0.1, 180.0);
+        requireRange(where, "blur_mm", blurMm, 0.0, 20.0);
+        requireRange(where, "rotation_90_probability", rotation90Probability, 0.0, 1.0);
         if ((sequenceType == SequenceType.GRADIENT_ECHO) != (contrast == Contrast.GRE)) {
             throw new IllegalArgumentException(where + "contrast gre and sequence_type GradientEcho go together");
         }
@@ -132,6 +140,8 @@ public record DistributionRecipe(
         m.put("lesion_size_mm", java.util.List.of(lesionSizeMinMm, lesionSizeMaxMm));
         m.put("lesion_contrast", lesionContrast);
         if (sequenceType == SequenceType.GRADIENT_ECHO) m.put("flip_deg", flipDeg);
+        if (blurMm > 0) m.put("blur_mm", blurMm);
+        if (rotation90Probability > 0) m.put("rotation_90_probability", rotation90Probability);
         return m;
     }
 

@@ -28,7 +28,11 @@ final class KneePhantom extends Phantom {
 
     /** {@code lesionProbability} is accepted for symmetry with the brain; no knee lesions are modelled. */
     KneePhantom(SplittableRandom rng, double lesionProbability) {
-        super(rng, 3.0, 3.0, 6.0, 4.0);
+        this(rng, lesionProbability, 0.0);
+    }
+
+    KneePhantom(SplittableRandom rng, double lesionProbability, double rotation90) {
+        super(rng, 3.0, 3.0, 6.0, 4.0, rotation90);
         noise = new Noise3(rng);
         s = uniform(rng, 0.88, 1.08);
         fatT = uniform(rng, 3.5, 11.0);

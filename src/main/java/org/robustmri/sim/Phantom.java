@@ -13,9 +13,14 @@ import java.util.SplittableRandom;
 abstract class Phantom {
     private final double cosT, sinT, cosA, sinA, tu, tv, tw;
 
-    /** Draws the pose: in-plane rotation and tilt in degrees (standard deviations) and shifts in mm (half-ranges). */
-    Phantom(SplittableRandom rng, double rotSdDeg, double tiltSdDeg, double shiftInPlane, double shiftSlice) {
+    /**
+     * Draws the pose: in-plane rotation and tilt in degrees (standard deviations) and shifts in mm (half-ranges); with
+     * probability {@code rotation90} the subject is also turned by 90 degrees in plane (drawn only when it is above 0,
+     * so subjects of distributions without it are unchanged).
+     */
+    Phantom(SplittableRandom rng, double rotSdDeg, double tiltSdDeg, double shiftInPlane, double shiftSlice, double rotation90) {
         double theta = Math.toRadians(Shapes.normal(rng, 0, rotSdDeg));
+        if (rotation90 > 0 && rng.nextDouble() < rotation90) theta += Math.PI / 2;
         double alpha = Math.toRadians(Shapes.normal(rng, 0, tiltSdDeg));
         cosT = Math.cos(theta);
         sinT = Math.sin(theta);

@@ -74,4 +74,33 @@ final class Shapes {
         double u2 = rng.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
+
+    /**
+     * Separable Gaussian blur (standard deviation {@code sigma} pixels, kernel to 3 sigma, normalised) of rows
+     * {@code [r0, r1)} of a row-major image {@code nw} wide; rows outside are zero and stay so. Pixels beyond the edges count as zero.
+     */
+    static void gaussianBlur(float[] image, int nw, int r0, int r1, double sigma) {
+        int radius = (int) Math.ceil(3 * sigma);
+        double[] k = new double[2 * radius + 1];
+        double sum = 0;
+        for (int i = -radius; i <= radius; i++) sum += k[i + radius] = Math.exp(-0.5 * i * i / (sigma * sigma));
+        for (int i = 0; i < k.length; i++) k[i] /= sum;
+        int rows = r1 - r0;
+        float[] tmp = new float[rows * nw];
+        for (int r = 0; r < rows; r++) {
+            int row = (r0 + r) * nw;
+            for (int c = 0; c < nw; c++) {
+                double v = 0;
+                for (int i = Math.max(-radius, -c); i <= Math.min(radius, nw - 1 - c); i++) v += k[i + radius] * image[row + c + i];
+                tmp[r * nw + c] = (float) v;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < nw; c++) {
+                double v = 0;
+                for (int i = Math.max(-radius, -r); i <= Math.min(radius, rows - 1 - r); i++) v += k[i + radius] * tmp[(r + i) * nw + c];
+                image[(r0 + r) * nw + c] = (float) v;
+            }
+        }
+    }
 }

@@ -122,6 +122,13 @@ final class VolumeJob {
             r1 = Math.min(nh, r1 + 1);
             soften(object, nw, r0, r1);
         }
+        if (d.blurMm() > 0 && r1 > r0) {
+            double sigma = d.blurMm() / delta; // in rendering pixels
+            int radius = (int) Math.ceil(3 * sigma);
+            r0 = Math.max(0, r0 - radius);
+            r1 = Math.min(nh, r1 + radius);
+            Shapes.gaussianBlur(object, nw, r0, r1, sigma);
+        }
         if (r1 - r0 < SENS_STEP) { // empty or tiny: keep a small band in the middle
             int mid = r1 > r0 ? (r0 + r1) / 2 : nh / 2;
             r0 = Math.max(0, mid - SENS_STEP);

@@ -139,6 +139,49 @@ class SimulatorTest {
                 .hasMessageContaining("contrast gre and sequence_type GradientEcho go together");
     }
 
+    @Test
+    void blurSoftensEdgesAndRotationTurnsTheHead() {
+        DistributionLibrary lib = LIB.withYaml("distributions:\n  sharp: {base: brain-t2-3T-16ch, snr: 1.0e6}\n"
+                + "  soft: {base: brain-t2-3T-16ch, snr: 1.0e6, blur_mm: 4.0}\n  turned: {base: brain-t2-3T-16ch, snr: 1.0e6, rotation_90_probability: 1.0}\n", "t.yaml");
+        int m = 64;
+        float[] sharp = Simulator.simulate(lib.get("sharp"), 3, 0, 3, m).targetSlice(1);
+        float[] soft = Simulator.simulate(lib.get("soft"), 3, 0, 3, m).targetSlice(1);
+        float[] turned = Simulator.simulate(lib.get("turned"), 3, 0, 3, m).targetSlice(1);
+        // same subject: blurring keeps the signal (sums within 2 %) and at least halves the gradient energy
+        assertThat(sum(soft)).isCloseTo(sum(sharp), org.assertj.core.data.Offset.offset(0.02 * sum(sharp)));
+        assertThat(edges(soft, m)).isLessThan(0.5 * edges(sharp, m));
+        // the head is longer front to back: along the rows unturned, along the columns turned
+        assertThat(spread(sharp, m, true)).isGreaterThan(1.1 * spread(sharp, m, false));
+        assertThat(spread(turned, m, false)).isGreaterThan(1.1 * spread(turned, m, true));
+    }
+
+    private static double sum(float[] x) {
+        double s = 0;
+        for (float v : x) s += v;
+        return s;
+    }
+
+    /** Sum of squared horizontal differences (total variation would not change: blur keeps a step's total rise). */
+    private static double edges(float[] x, int m) {
+        double s = 0;
+        for (int i = 0; i < m; i++) for (int j = 1; j < m; j++) s += Math.pow(x[i * m + j] - x[i * m + j - 1], 2);
+        return s;
+    }
+
+    /** Intensity-weighted standard deviation of the row (or column) coordinate. */
+    private static double spread(float[] x, int m, boolean rows) {
+        double s = 0, s1 = 0, s2 = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                double w = x[i * m + j], c = rows ? i : j;
+                s += w;
+                s1 += w * c;
+                s2 += w * c * c;
+            }
+        }
+        return Math.sqrt(s2 / s - (s1 / s) * (s1 / s));
+    }
+
     /** Mean target in ventricular CSF (pure CSF labels near the centre) over mean in pure white matter. */
     private static double csfOverWhiteMatter(String name) {
         int m = 64;

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "demo", description = {"The embedded default study: simulates 7 distributions (anatomy, contrast and field-strength shifts),",
@@ -51,9 +52,25 @@ final class DemoCommand implements Callable<Integer> {
             config = in.readAllBytes();
         }
         AtomicFiles.write(cfgFile, tmp -> Files.write(tmp, config));
+        if (!quick) writeRealScan(dir.resolve("real-kspace"));
         ExperimentConfig cfg = ExperimentConfig.read(cfgFile);
         return ExperimentCommand.runExperiment(cfg, dir.toAbsolutePath(), dir, dataRoot, false, true, false, false, null,
                 acceptChangedData, spec.commandLine().getOut());
+    }
+
+    /** The real brain scan the demo tests on, with its catalog and licence, from the jar (unchanged files are left alone). */
+    private static void writeRealScan(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String name : List.of("pulseq_invivo_brain_16ch.h5", "catalog.csv", "LICENSE-pulseq-MR-Physics-with-Pulseq.txt")) {
+            byte[] bytes;
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/org/robustmri/experiment/real-kspace/" + name)) {
+                if (in == null) throw new IllegalStateException("missing resource real-kspace/" + name);
+                bytes = in.readAllBytes();
+            }
+            Path file = dir.resolve(name);
+            if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) continue;
+            AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
+        }
     }
 
     static void deleteTree(Path dir) {

@@ -120,9 +120,16 @@ public final class Experiment {
         return new RunScheduler(ctx, parallel).parallelRuns(runs);
     }
 
-    /** How the report's analyses are run for a study: early stopping on test data only when the config asks. */
+    /**
+     * How the report's analyses are run for a study: early stopping on test data only when the config asks; in a
+     * simulated study, the test sets that are not simulated are real scans.
+     */
     public static Analyses.Options analysisOptions(ExperimentConfig c) {
-        return new Analyses.Options("test".equals(c.earlyStopping()), 0.01);
+        Analyses.Options o = new Analyses.Options("test".equals(c.earlyStopping()), 0.01);
+        if (c.simulate() == null) return o;
+        java.util.Set<String> real = new java.util.LinkedHashSet<>(c.testSets());
+        real.removeAll(c.simulate().distributions());
+        return o.withRealTestSets(real);
     }
 
     /**

@@ -84,12 +84,18 @@ public final class ModelRegistry {
         return List.copyOf(FAMILIES.values());
     }
 
-    /** Exact parameter count of a spec, computed from its layout. */
     /** The architecture in words with its size (see {@link ModelFamily#describe}). */
     public static String describe(ModelSpec spec) {
         return family(spec.family()).describe(spec);
     }
 
+    /** A description cut to its family and size ("U-Net, 120k parameters"), for labels with little room. */
+    public static String shorten(String description) {
+        int first = description.indexOf(", "), last = description.lastIndexOf(", ");
+        return first < 0 || first == last ? description : description.substring(0, first) + description.substring(last);
+    }
+
+    /** Exact parameter count of a spec, computed from its layout. */
     public static long parameterCount(ModelSpec spec) {
         return family(spec.family()).parameterCount(spec);
     }

@@ -62,16 +62,21 @@ public final class Analyses {
      * thresholds: {@code matchTolerance}, how far below a specialist a mixture may be and still "match";
      * {@code overfittingDrop}, how far below its peak a run's last OOD SSIM must be to count as overfitting.
      */
-    public record Options(boolean earlyStoppingOnTest, double matchTolerance, double overfittingDrop) {
+    public record Options(boolean earlyStoppingOnTest, double matchTolerance, double overfittingDrop, Set<String> realTestSets) {
         public static final double MATCH_TOLERANCE = 0.01;
         public static final double OVERFITTING_DROP = 0.002;
 
         public Options(boolean earlyStoppingOnTest, double matchTolerance) {
-            this(earlyStoppingOnTest, matchTolerance, OVERFITTING_DROP);
+            this(earlyStoppingOnTest, matchTolerance, OVERFITTING_DROP, Set.of());
+        }
+
+        /** The same options where {@code sets} are test sets of real scans in a study trained on simulated data. */
+        public Options withRealTestSets(Set<String> sets) {
+            return new Options(earlyStoppingOnTest, matchTolerance, overfittingDrop, Set.copyOf(sets));
         }
 
         public static Options defaults() {
-            return new Options(false, MATCH_TOLERANCE, OVERFITTING_DROP);
+            return new Options(false, MATCH_TOLERANCE, OVERFITTING_DROP, Set.of());
         }
     }
 

@@ -11,6 +11,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import org.robustmri.model.ModelRegistry;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +98,7 @@ public final class Charts {
     public static byte[] robustness(Comparisons cmp, String model, String name, int colour) {
         Analyses a = cmp.analyses();
         Analyses.Checkpoint rule = a.headlineRule();
-        XYChart c = new XYChartBuilder().width(440).height(440).title(shortName(name))
+        XYChart c = new XYChartBuilder().width(440).height(440).title(ModelRegistry.shorten(name))
                 .xAxisTitle("in-distribution SSIM").yAxisTitle("out-of-distribution SSIM").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(11);
@@ -233,12 +235,6 @@ public final class Charts {
         c.getStyler().setRangeColors(new Color[]{new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
         c.getStyler().setXAxisLabelRotation(20);
         return png(c);
-    }
-
-    /** "U-Net, 8 channels, 3 pools, 120k parameters" as "U-Net, 120k parameters", for chart titles. */
-    static String shortName(String name) {
-        int first = name.indexOf(", "), last = name.lastIndexOf(", ");
-        return first < 0 || first == last ? name : name.substring(0, first) + name.substring(last);
     }
 
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),

@@ -37,7 +37,8 @@ public final class Report {
         Path runsCsv = experimentDir.resolve("runs.csv");
         if (!Files.isRegularFile(results)) throw new DataException(results, "no such file: run the experiment first");
         if (!Files.isRegularFile(runsCsv)) throw new DataException(runsCsv, "no such file: run the experiment first");
-        ResultTable table = ResultTable.read(results);
+        // real scans in a simulated study have their own section; the claims are about the simulated shifts
+        ResultTable table = ResultTable.read(results).without(options.realTestSets());
         List<RunInfo> runs = RunInfo.read(runsCsv);
         Path rel = experimentDir.resolve("relations.csv");
         Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
@@ -64,6 +65,9 @@ public final class Report {
             tables.add(Pathology.boxTable(a.headlineRule(), pathology.boxSsim(a)));
             tables.add(Pathology.differenceTable(pathDiff));
         }
+        List<RealScans.Score> realScans = options.realTestSets().isEmpty() ? List.of()
+                : RealScans.read(results, runs, options.realTestSets(), ArchitectureNames.of(experimentDir, runs));
+        if (!realScans.isEmpty()) tables.add(RealScans.table(realScans));
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
@@ -92,6 +96,7 @@ public final class Report {
         findings.addAll(Findings.baselines(others));
         if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims));
         findings.addAll(Findings.pathology(pathDiff));
+        findings.addAll(RealScans.findings(realScans));
         List<String> summary = new ArrayList<>();
         summary.add("Claims (" + view.caption() + "):");
         view.text().forEach(l -> summary.add("  " + l));
@@ -100,7 +105,7 @@ public final class Report {
         summary.addAll(Findings.claims(claims));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", summary) + "\n");
         Path html = experimentDir.resolve("report.html");
-        AtomicFiles.writeString(html, ReportHtml.render(experimentDir, a, view, tables, figs, findings));
+        AtomicFiles.writeString(html, ReportHtml.render(experimentDir, a, view, tables, figs, findings, realScans));
         return new Built(html, view, tables, findings);
     }
 }

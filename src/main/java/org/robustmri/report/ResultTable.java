@@ -34,6 +34,12 @@ public final class ResultTable {
         return rows;
     }
 
+    /** The same rows without those of the given test sets. */
+    public ResultTable without(java.util.Set<String> testSets) {
+        if (testSets.isEmpty()) return this;
+        return new ResultTable(rows.stream().filter(r -> !testSets.contains(r.testSet())).toList());
+    }
+
     /** Reads the per-slice {@code ssim} rows (the paper's slice aggregation) of a results.csv. */
     public static ResultTable read(Path csv) {
         Map<String, double[]> acc = new LinkedHashMap<>();

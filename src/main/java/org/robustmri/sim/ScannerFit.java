@@ -86,23 +86,35 @@ public final class ScannerFit {
     }
 
     /**
-     * Fits {@code base} (a library entry) to the measurements: one probe simulation at the measured coils, field and field
-     * of view gives the image SNR and coil correlation the base's {@code snr} and {@code noise_correlation} produce; both
-     * scale linearly into the fitted values (the correlation is capped at the simulator's 0.95).
+     * Fits {@code base} (a library entry) to the measurements: a probe simulation at the measured coils, field and field
+     * of view gives the image SNR and coil correlation that its {@code snr} and {@code noise_correlation} produce; both
+     * are rescaled towards the measured values and the probe repeated ({@value #ROUNDS} rounds), since the statistics
+     * taken from the outer readout also hold some signal and so are not exactly proportional to the parameters (the
+     * correlation is capped at the simulator's 0.95).
      */
     public static Fit fit(String name, DistributionRecipe base, DistributionLibrary lib, Measured m, int matrix) {
+        double snr = base.snr(), correlation = m.coils() == 1 ? 0 : 0.5, firstImageSnr = Double.NaN;
+        for (int round = 0; round < ROUNDS; round++) {
+            double[] simulated = simulated(probe(base, lib, m, snr, correlation), matrix);
+            if (round == 0) firstImageSnr = simulated[0];
+            snr *= m.imageSnr() / simulated[0];
+            if (m.coils() > 1 && simulated[1] > 0) correlation = Math.min(0.95, correlation * m.noiseCorrelation() / simulated[1]);
+        }
+        return new Fit(name, base.name(), m, snr, correlation, firstImageSnr, base.snr());
+    }
+
+    static final int ROUNDS = 3;
+
+    private static DistributionRecipe probe(DistributionRecipe base, DistributionLibrary lib, Measured m, double snr, double correlation) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("coils", m.coils());
         if (!Double.isNaN(m.fieldStrengthT())) overrides.put("field_strength_t", m.fieldStrengthT());
         if (!Double.isNaN(m.fovMm())) overrides.put("fov_mm", m.fovMm());
-        double probeCorrelation = 0.5;
-        overrides.put("noise_correlation", probeCorrelation);
+        overrides.put("snr", snr);
+        overrides.put("noise_correlation", correlation);
         StringBuilder yaml = new StringBuilder("distributions:\n  probe:\n    base: ").append(base.name()).append('\n');
         overrides.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
-        DistributionRecipe probe = lib.withYaml(yaml.toString(), "fit probe").get("probe");
-        double[] simulated = simulated(probe, matrix);
-        double correlation = m.coils() == 1 || simulated[1] == 0 ? 0 : Math.min(0.95, probeCorrelation * m.noiseCorrelation() / simulated[1]);
-        return new Fit(name, base.name(), m, probe.snr() * m.imageSnr() / simulated[0], correlation, simulated[0], probe.snr());
+        return lib.withYaml(yaml.toString(), "fit probe").get("probe");
     }
 
     /** {image SNR, coil correlation} of a simulated volume of a distribution, measured as on real files (mean over 4 slices). */

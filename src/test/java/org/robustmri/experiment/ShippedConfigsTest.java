@@ -42,6 +42,13 @@ class ShippedConfigsTest {
             try (var in = Experiment.class.getResourceAsStream(name)) {
                 Files.write(c, in.readAllBytes());
             }
+            // the full demo tests on the real brain scan the demo command writes next to its config
+            Files.createDirectories(tmp.resolve("real-kspace"));
+            for (String f : java.util.List.of("catalog.csv", "pulseq_invivo_brain_16ch.h5")) {
+                try (var in = Experiment.class.getResourceAsStream("real-kspace/" + f)) {
+                    Files.write(tmp.resolve("real-kspace").resolve(f), in.readAllBytes());
+                }
+            }
             CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe", "--out", tmp.resolve("out-" + name).toString());
             assertThat(r.code()).as(name + ": " + r.err()).isZero();
             assertThat(r.out()).contains("varnet-").contains("vit-").contains("unet-");

@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "demo", description = {"The embedded default study: simulates 7 distributions (anatomy, contrast and field-strength shifts),",
-        "trains a U-Net (two seeds) and a ViT on 5 single distributions, their mixture (at single-set size and as the union)",
-        "and a P+Q pair, and an E2E-VarNet on the knee pair and its parts; evaluates every checkpoint on all 7 test sets",
-        "(2 held out from training) and builds the report (about 11 minutes on 2 cores). Re-running continues where it stopped."})
+        "trains a U-Net (three seeds) and a ViT (two) on 5 single distributions, their mixture (at single-set size and as the",
+        "union) and a P+Q pair, and an E2E-VarNet on the knee pair and its parts; evaluates every checkpoint on all 7 test",
+        "sets (2 held out from training) and on a real brain scan, and builds the report (about 12 minutes on 2 cores).",
+        "Re-running continues where it stopped."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A smoke version: all three architectures, 2 epochs on tiny images (about 11 s on 2 cores).")
     boolean quick;

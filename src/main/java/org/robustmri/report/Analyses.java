@@ -375,8 +375,14 @@ public final class Analyses {
 
     /** Per run: ID and OOD SSIM for every epoch. */
     public Map<String, TreeMap<Integer, double[]>> curves() {
+        return curves(null);
+    }
+
+    /** Per run of one architecture (all when {@code model} is null): ID and OOD SSIM for every epoch. */
+    public Map<String, TreeMap<Integer, double[]>> curves(String model) {
         Map<String, TreeMap<Integer, double[]>> out = new LinkedHashMap<>();
         for (RunInfo r : runs.values()) {
+            if (model != null && !r.model().equals(model)) continue;
             TreeMap<Integer, double[]> series = new TreeMap<>();
             TreeMap<Integer, Map<String, Map<String, double[]>>> e = index.get(r.run());
             if (e != null) {

@@ -17,6 +17,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,13 +172,18 @@ public final class Charts {
     }
 
     /** ID (solid) and OOD (dashed) SSIM over epochs, one pair of lines per run. */
-    public static byte[] overfitting(Analyses a) {
-        XYChart c = new XYChartBuilder().width(W).height(H).title("SSIM over training: in-distribution (solid) and out-of-distribution (dashed)")
+    /**
+     * One architecture's runs over epochs: in-distribution SSIM solid, out-of-distribution dashed, one colour per training
+     * set (its seeds share it); the legend names the training sets.
+     */
+    public static byte[] overfitting(Analyses a, String model, String name) {
+        XYChart c = new XYChartBuilder().width(560).height(H).title(ModelRegistry.shorten(name) + ": ID (solid), OOD (dashed)")
                 .xAxisTitle("epoch").yAxisTitle("SSIM").build();
         c.getStyler().setMarkerSize(4);
-        int k = 0;
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        Map<String, Color> colours = new LinkedHashMap<>();
         boolean any = false;
-        for (Map.Entry<String, TreeMap<Integer, double[]>> e : a.curves().entrySet()) {
+        for (Map.Entry<String, TreeMap<Integer, double[]>> e : a.curves(model).entrySet()) {
             TreeMap<Integer, double[]> s = e.getValue();
             if (s.isEmpty()) continue;
             double[] x = new double[s.size()], id = new double[s.size()], ood = new double[s.size()];
@@ -188,11 +194,16 @@ public final class Charts {
                 ood[i] = p.getValue()[1];
                 i++;
             }
-            Color color = PALETTE[k++ % PALETTE.length];
+            String set = a.run(e.getKey()).trainSet();
+            boolean first = !colours.containsKey(set);
+            Color color = colours.computeIfAbsent(set, k -> PALETTE[colours.size() % PALETTE.length]);
             if (!Double.isNaN(id[0])) {
                 XYSeries a1 = c.addSeries(e.getKey() + " ID", x, id);
                 a1.setLineColor(color);
                 a1.setMarkerColor(color);
+                a1.setShowInLegend(false);
+                a1.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.SOLID);
+                a1.setMarker(SeriesMarkers.CIRCLE);
                 any = true;
             }
             if (!Double.isNaN(ood[0])) {
@@ -200,12 +211,19 @@ public final class Charts {
                 a2.setLineColor(color);
                 a2.setMarkerColor(color);
                 a2.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
+                a2.setShowInLegend(false);
+                a2.setMarker(SeriesMarkers.CIRCLE);
                 any = true;
             }
+            if (first) { // one legend entry per training set
+                XYSeries l = c.addSeries(set, new double[]{x[0]}, new double[]{Double.isNaN(ood[0]) ? id[0] : ood[0]});
+                l.setLineColor(color);
+                l.setMarkerColor(color);
+                l.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.SOLID);
+                l.setMarker(SeriesMarkers.CIRCLE);
+            }
         }
-        if (!any) return null;
-        c.getStyler().setLegendVisible(a.curves().size() <= 8);
-        return png(c);
+        return any ? png(c) : null;
     }
 
     /** Heat map of the train x test SSIM matrix (rows: model / training set), headline rule. */

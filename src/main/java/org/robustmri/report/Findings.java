@@ -1,5 +1,7 @@
 package org.robustmri.report;
 
+import org.robustmri.model.ModelRegistry;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +13,13 @@ final class Findings {
     private Findings() {
     }
 
+    /** An architecture as sentences name it: family and size ("U-Net, 120k parameters"), else its label. */
+    private static String named(Map<String, String> names, String model) {
+        return ModelRegistry.shorten(names.getOrDefault(model, model));
+    }
+
     /** The checkpoint rule, then per architecture its gain over zero-filling. */
-    static List<String> main(Analyses a, List<Baselines.Gain> gains) {
+    static List<String> main(Analyses a, List<Baselines.Gain> gains, Map<String, String> names) {
         List<String> out = new ArrayList<>();
         Analyses.Checkpoint rule = a.headlineRule();
         out.add("Checkpoints: " + rule.label() + (rule == Analyses.Checkpoint.FINAL ? " (no validation split)" : "")
@@ -29,18 +36,18 @@ final class Findings {
             }
             if (gainN > 0) {
                 out.add(String.format(Locale.ROOT, "%s: in-distribution models %s zero-filling on %d trained distributions: mean SSIM gain %+.4f (smallest %+.4f).",
-                        model, minGain > 0 ? "beat" : "do not always beat", gainN, gainSum / gainN, minGain));
+                        named(names, model), minGain > 0 ? "beat" : "do not always beat", gainN, gainSum / gainN, minGain));
             }
         }
         return out;
     }
 
     /** Each claim in a sentence with what it measures and the numbers behind it (the claims table in words). */
-    static List<String> claims(List<Claims.Claim> claims) {
+    static List<String> claims(List<Claims.Claim> claims, Map<String, String> names) {
         List<String> out = new ArrayList<>();
         for (Claims.Claim c : claims) {
             String value = c.show().isEmpty() ? "" : " = " + c.show() + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")");
-            out.add(String.format(Locale.ROOT, "%s: %s: %s%s; %s.", c.model(), c.statement(), c.measure(), value, c.verdict().label()));
+            out.add(String.format(Locale.ROOT, "%s: %s: %s%s; %s.", named(names, c.model()), c.statement(), c.measure(), value, c.verdict().label()));
         }
         return out;
     }
@@ -66,12 +73,12 @@ final class Findings {
     }
 
     /** Per architecture and size class: each training set's box SSIM against the first, with the paired interval. */
-    static List<String> pathology(List<Pathology.Difference> diff) {
+    static List<String> pathology(List<Pathology.Difference> diff, Map<String, String> names) {
         List<String> out = new ArrayList<>();
         for (Pathology.Difference r : diff) {
             if (r.size().equals("all")) continue;
             double low = ReportTables.parity(r.low()), high = ReportTables.parity(r.high());
-            out.add(String.format(Locale.ROOT, "%s: pathology boxes (%s, %s boxes on %s): %s minus %s = %s [%s, %s]%s.", r.model(), r.size(), r.boxes(),
+            out.add(String.format(Locale.ROOT, "%s: pathology boxes (%s, %s boxes on %s): %s minus %s = %s [%s, %s]%s.", named(names, r.model()), r.size(), r.boxes(),
                     r.testSet(), r.trainSet(), r.versus(), Table.fmt(r.mean()), Table.fmt(r.low()), Table.fmt(r.high()),
                     !Double.isNaN(low) && low > 0 ? ", better" : !Double.isNaN(high) && high < 0 ? ", worse" : ", no clear difference"));
         }
@@ -79,7 +86,7 @@ final class Findings {
     }
 
     /** Per architecture: the mean Pearson r of similarity and out-of-distribution SSIM over the test sets. */
-    static List<String> similarity(Analyses a, List<Similarities.Correlation> corr, Similarities sims) {
+    static List<String> similarity(Analyses a, List<Similarities.Correlation> corr, Similarities sims, Map<String, String> names) {
         List<String> out = new ArrayList<>();
         for (String model : a.models()) {
             double sum = 0;
@@ -92,10 +99,10 @@ final class Findings {
                 if (v > 0) positive++;
             }
             if (n == 0) {
-                out.add(model + ": train-test similarity vs out-of-distribution SSIM: n/a (no test set is out of three or more training sets).");
+                out.add(named(names, model) + ": train-test similarity vs out-of-distribution SSIM: n/a (no test set is out of three or more training sets).");
             } else {
                 out.add(String.format(Locale.ROOT, "%s: train-test similarity vs out-of-distribution SSIM: mean Pearson r %+.3f over %d test set(s), positive on %d/%d.",
-                        model, sum / n, n, positive, n));
+                        named(names, model), sum / n, n, positive, n));
             }
         }
         out.add("Similarity: mean cosine similarity of each test slice to its nearest training slice, embedding " + sims.embedding() + ".");

@@ -76,9 +76,9 @@ public final class Report {
             String m = a.models().get(i);
             figs.put("robustness-" + (i + 1), Charts.robustness(cmp, m, names.getOrDefault(m, m), i));
             figs.put("p_vs_q-" + (i + 1), Charts.pVsQ(cmp, m, names.getOrDefault(m, m)));
+            figs.put("overfitting-" + (i + 1), Charts.overfitting(a, m, names.getOrDefault(m, m)));
         }
         figs.put("diversity", Charts.diversity(cmp));
-        figs.put("overfitting", Charts.overfitting(a));
         figs.put("matrix", Charts.matrix(a));
         if (sims != null) figs.put("similarity", Charts.similarity(simPoints));
         try {
@@ -91,18 +91,18 @@ public final class Report {
         figs.forEach((name, bytes) -> {
             if (bytes != null) AtomicFiles.write(figures.resolve(name + ".png"), tmp -> Files.write(tmp, bytes));
         });
-        List<String> findings = Findings.main(a, gains);
+        List<String> findings = Findings.main(a, gains, names);
         findings.add(0, "Architectures: " + String.join("; ", view.labelled()) + ".");
         findings.addAll(Findings.baselines(others));
-        if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims));
-        findings.addAll(Findings.pathology(pathDiff));
+        if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims, names));
+        findings.addAll(Findings.pathology(pathDiff, names));
         findings.addAll(RealScans.findings(realScans));
         List<String> summary = new ArrayList<>();
         summary.add("Claims (" + view.caption() + "):");
         view.text().forEach(l -> summary.add("  " + l));
         summary.add("");
         summary.addAll(findings);
-        summary.addAll(Findings.claims(claims));
+        summary.addAll(Findings.claims(claims, names));
         AtomicFiles.writeString(experimentDir.resolve("summary.txt"), String.join("\n", summary) + "\n");
         Path html = experimentDir.resolve("report.html");
         AtomicFiles.writeString(html, ReportHtml.render(experimentDir, a, view, tables, figs, findings, realScans));

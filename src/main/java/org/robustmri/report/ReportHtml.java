@@ -24,7 +24,7 @@ final class ReportHtml {
             + ".verdict{font-weight:bold;display:block}.caption{color:#555;font-size:13px}"
             + "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}.finding{margin:0.25em 0}"
             + "details{margin:0.4em 0}summary{cursor:pointer;color:#335}.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}"
-            + ".row img{max-width:none}";
+            + ".row img{max-width:none}table.real td:nth-child(-n+3){text-align:left}";
 
     private ReportHtml() {
     }
@@ -114,7 +114,7 @@ final class ReportHtml {
     private static void realScans(StringBuilder h, List<RealScans.Score> scores) {
         if (scores.isEmpty()) return;
         h.append("<h2>Trained on simulated data, tested on real scans</h2>");
-        h.append("<table><tr><th>real test set</th><th>reconstruction</th><th>architecture</th><th>seeds</th><th>SSIM</th>"
+        h.append("<table class=\"real\"><tr><th>real test set</th><th>reconstruction</th><th>architecture</th><th>seeds</th><th>SSIM</th>"
                 + "<th>vs zero-filled</th><th>PSNR (dB)</th><th>vs zero-filled</th></tr>");
         for (RealScans.Score s : scores) {
             boolean baseline = s.model().isEmpty();

@@ -61,8 +61,31 @@ public final class Torch {
                 Loader.load(org.bytedeco.openblas.global.openblas_full.class);
                 org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(1);
             }
-            String bad = ConvolutionCheck.failure();
-            if (bad != null) {
+            chooseConvolutions(System.getenv("ROBUSTMRI_CONVOLUTIONS"));
+            loaded = true;
+        }
+    }
+
+    private static volatile String convolutions = "oneDNN";
+
+    /**
+     * Which convolutions to run: {@code auto} (default) keeps oneDNN unless it fails the float64 check; {@code aten}
+     * always uses ATen's own (the same kernels on every x86-64 CPU, so results agree between machines); {@code onednn}
+     * keeps oneDNN without the check (for speed comparisons only).
+     */
+    private static void chooseConvolutions(String choice) {
+        String c = choice == null || choice.isBlank() ? "auto" : choice.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (c) {
+            case "onednn" -> convolutions = "oneDNN (unchecked: ROBUSTMRI_CONVOLUTIONS=onednn)";
+            case "aten" -> {
+                torch.globalContext().setUserEnabledMkldnn(false);
+                String bad = ConvolutionCheck.failure();
+                if (bad != null) throw new IllegalStateException("libtorch's convolutions are wrong on this CPU: " + bad);
+                convolutions = "ATen (ROBUSTMRI_CONVOLUTIONS=aten)";
+            }
+            case "auto" -> {
+                String bad = ConvolutionCheck.failure();
+                if (bad == null) return;
                 torch.globalContext().setUserEnabledMkldnn(false);
                 String again = ConvolutionCheck.failure();
                 convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU"
@@ -71,11 +94,9 @@ public final class Torch {
                         + " using ATen's own convolutions", bad);
                 if (again != null) throw new IllegalStateException("libtorch's convolutions are wrong on this CPU: " + again);
             }
-            loaded = true;
+            default -> throw new IllegalArgumentException("ROBUSTMRI_CONVOLUTIONS must be auto, aten or onednn, not '" + choice + "'");
         }
     }
-
-    private static volatile String convolutions = "oneDNN";
 
     /** Which convolutions libtorch runs here, and why (recorded in provenance). */
     public static String convolutions() {

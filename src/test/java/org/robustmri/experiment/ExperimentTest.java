@@ -70,7 +70,7 @@ class ExperimentTest {
         }
         String html = Files.readString(built.html());
         // one robustness and one P vs Q figure per architecture (this study has one)
-        for (String f : List.of("p_vs_q-1", "diversity", "robustness-1", "overfitting", "matrix")) {
+        for (String f : List.of("p_vs_q-1", "diversity", "robustness-1", "overfitting-1", "matrix")) {
             assertThat(reference.resolve("figures").resolve(f + ".png")).exists();
             assertThat(html).contains("alt=\"" + f + "\" src=\"data:image/png;base64,");
         }

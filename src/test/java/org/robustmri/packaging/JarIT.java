@@ -51,6 +51,29 @@ class JarIT {
     }
 
     @Test
+    void theConvolutionBackendCanBePinnedAndIsRecorded() throws Exception {
+        Path cwd = Files.createDirectories(tmp.resolve("pinned"));
+        Path jar = Path.of("target/robustmri.jar").toAbsolutePath();
+        List<String> cmd = List.of(java(), "-jar", jar.toString(), "zerofill", SAMPLE.toString(), "--out", "zf.h5");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("ROBUSTMRI_CONVOLUTIONS", "aten");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(Files.readString(cwd.resolve("zf.h5.provenance.json"))).contains("ATen (ROBUSTMRI_CONVOLUTIONS=aten)");
+        // a value it does not know is one clear line and no output
+        pb.environment().put("ROBUSTMRI_CONVOLUTIONS", "fastest");
+        Files.delete(cwd.resolve("zf.h5"));
+        p = pb.start();
+        out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(out.strip()).contains("ROBUSTMRI_CONVOLUTIONS must be auto, aten or onednn, not 'fastest'").doesNotContain("\tat ");
+        assertThat(cwd.resolve("zf.h5")).doesNotExist();
+    }
+
+    @Test
     void aProgramAgainstTheLibraryCompilesAndRuns() throws Exception {
         List<String> classpath = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("target"))) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Scores trained studies on a public real brain scan that cannot be shipped (no licence given): the 16-coil 96 x 96
 # axial brain k-space of github.com/mchiew/SENSE-tutorial (raw_data.mat, MATLAB (x, y, z, coil), x phase encoded).
-# Converts it with `convert`, then reconstructs it with zero-filling, cs-tv and each study's final checkpoint (first
-# run), equispaced 4x / 0.08 masks, and prints SSIM and PSNR from `metrics`.
+# Converts it with `convert`, then reconstructs it with zero-filling, cs-tv and the final checkpoint of every run of
+# each study, equispaced 4x / 0.08 masks, and prints SSIM and PSNR from `metrics`.
 #
 #   tools/sim/public_brain_check.sh SENSE_TUTORIAL_CHECKOUT OUT_DIR STUDY_DIR...
 set -euo pipefail
@@ -24,9 +24,11 @@ score zero-filled "$out/zero-filled"
 "$rmri" reconstruct --model cs-tv "$out/data" --out "$out/cs-tv" > /dev/null 2>&1
 score cs-tv "$out/cs-tv"
 for study in "$@"; do
-  run=$(ls -d "$study"/runs/*/ | head -1)
-  ckpt=$(ls "$run"checkpoints/epoch-*.safetensors | sort | tail -1)
-  name="$(basename "$study")/$(basename "$run")"
-  "$rmri" reconstruct --model "$ckpt" "$out/data" --out "$out/$(basename "$study")" > /dev/null 2>&1
-  score "$name" "$out/$(basename "$study")"
+  for ckdir in "$study"/runs/*/checkpoints; do
+    ls "$ckdir"/epoch-*.safetensors > /dev/null 2>&1 || continue # baselines have no checkpoints
+    run=$(basename "$(dirname "$ckdir")")
+    ckpt=$(ls "$ckdir"/epoch-*.safetensors | sort | tail -1)
+    "$rmri" reconstruct --model "$ckpt" "$out/data" --out "$out/$(basename "$study")-$run" > /dev/null 2>&1
+    score "$(basename "$study")/$run" "$out/$(basename "$study")-$run"
+  done
 done

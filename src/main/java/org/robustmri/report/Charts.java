@@ -227,19 +227,19 @@ public final class Charts {
     }
 
     /** Heat map of the train x test SSIM matrix (rows: model / training set), headline rule. */
-    public static byte[] matrix(Analyses a) {
+    public static byte[] matrix(Analyses a, Map<String, String> names) {
         Analyses.Checkpoint rule = a.headlineRule();
         List<String> test = a.testSets();
         List<String> rows = new ArrayList<>();
         List<Analyses.Arm> arms = new ArrayList<>();
         for (String m : a.models()) {
             for (Analyses.Arm arm : a.arms(m)) {
-                rows.add(a.models().size() > 1 ? m + " / " + arm.trainSet() : arm.trainSet());
+                rows.add(a.models().size() > 1 ? ModelRegistry.shorten(names.getOrDefault(m, m)) + " / " + arm.trainSet() : arm.trainSet());
                 arms.add(arm);
             }
         }
         if (rows.isEmpty() || test.isEmpty()) return null;
-        HeatMapChart c = new HeatMapChartBuilder().width(W).height(Math.max(H, 40 * rows.size() + 160)).title("Train x test SSIM (" + rule.key() + ")")
+        HeatMapChart c = new HeatMapChartBuilder().width(Math.max(W, 440 + 80 * test.size())).height(Math.max(H, 40 * rows.size() + 160)).title("Train x test SSIM (" + rule.key() + ")")
                 .xAxisTitle("test set").yAxisTitle("training set").build();
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {

@@ -79,7 +79,7 @@ public final class Report {
             figs.put("overfitting-" + (i + 1), Charts.overfitting(a, m, names.getOrDefault(m, m)));
         }
         figs.put("diversity", Charts.diversity(cmp));
-        figs.put("matrix", Charts.matrix(a));
+        figs.put("matrix", Charts.matrix(a, names));
         if (sims != null) figs.put("similarity", Charts.similarity(simPoints));
         try {
             Files.createDirectories(analyses);

@@ -44,7 +44,8 @@ public final class Report {
         Analyses a = new Analyses(table, runs, Files.isRegularFile(rel) ? Relations.read(rel) : null, options);
         Comparisons cmp = new Comparisons(a);
         List<Claims.Claim> claims = new Claims(cmp).all();
-        ClaimsView view = new ClaimsView(claims, ArchitectureNames.of(experimentDir, runs), a.headlineRule());
+        Map<String, String> names = ArchitectureNames.of(experimentDir, runs);
+        ClaimsView view = new ClaimsView(claims, names, a.headlineRule());
         List<Baselines.Gain> gains = Baselines.gains(table, a);
         List<Table> tables = new ArrayList<>(List.of(ReportTables.claims(a.headlineRule(), claims), ReportTables.pVsQ(cmp.pVsQ()),
                 ReportTables.diversity(cmp.diversity()), ReportTables.robustness(cmp.robustness()), ReportTables.overfitting(cmp.overfitting()),
@@ -66,12 +67,11 @@ public final class Report {
             tables.add(Pathology.differenceTable(pathDiff));
         }
         List<RealScans.Score> realScans = options.realTestSets().isEmpty() ? List.of()
-                : RealScans.read(results, runs, options.realTestSets(), ArchitectureNames.of(experimentDir, runs));
+                : RealScans.read(results, runs, options.realTestSets(), names);
         if (!realScans.isEmpty()) tables.add(RealScans.table(realScans));
         Path analyses = experimentDir.resolve("analyses");
         Path figures = experimentDir.resolve("figures");
         Map<String, byte[]> figs = new LinkedHashMap<>();
-        Map<String, String> names = ArchitectureNames.of(experimentDir, runs);
         for (int i = 0; i < a.models().size(); i++) {
             String m = a.models().get(i);
             figs.put("robustness-" + (i + 1), Charts.robustness(cmp, m, names.getOrDefault(m, m), i));

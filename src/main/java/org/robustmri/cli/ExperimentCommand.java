@@ -96,8 +96,9 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             out.println("mask: " + p.runs().get(0).spec().mask().type() + " " + p.runs().get(0).spec().mask().accelerations()
                     + " centre " + p.runs().get(0).spec().mask().centerFractions());
-            out.println("baselines: zero-filled" + cfg.baselineSpecs().stream().map(b -> ", " + b.name()).reduce("", String::concat)
-                    + (cfg.baselineSpecs().isEmpty() ? "" : " (solved per test slice; not in the time estimate)"));
+            out.println("baselines: zero-filled" + cfg.baselineEntries().stream().map(b -> ", " + b.name() + (b.tuned() ? " (lambda tuned per training set on "
+                    + b.lambdas().size() + " values)" : "")).reduce("", String::concat)
+                    + (cfg.baselineEntries().isEmpty() ? "" : " (solved per test slice; not in the time estimate)"));
             if (p.filesChecked() > 0) {
                 out.printf(Locale.ROOT, "data files: %d of %d found%s%n", p.filesChecked() - p.filesMissing(), p.filesChecked(),
                         p.filesMissing() == 0 ? "" : " (give --data-root to where the catalogs' files are before running)");

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Input, output, mask and crop of the commands that reconstruct a file or a folder, and how they run and report. */
@@ -41,5 +42,24 @@ final class FolderRunOptions {
         }
         cli.getOut().println("wrote " + r.written().size() + " reconstruction file(s); provenance " + r.provenance());
         return FailureReport.exitCode(cli, r.failures(), r.errors());
+    }
+
+    /** Every model of a grid into its own folder under {@code --out} ({@code names[i]}); the worst exit code. */
+    int runGrid(CommandLine cli, String command, List<ReconstructionModel> models, List<String> names, MaskFunction maskFunction,
+                Map<String, Object> provenance) {
+        FolderReconstruction.Plan plan = FolderReconstruction.plan(input, out, true, ConvertOptions.size(crop));
+        for (String w : plan.warnings()) cli.getErr().println("warning: " + w);
+        List<Path> outs = names.stream().map(out::resolve).toList();
+        List<FolderReconstruction.Result> results;
+        try (ProgressBar bar = new ProgressBar(command, plan.slices() * models.size(), "slices")) {
+            results = FolderReconstruction.runGrid(command, models, outs, maskFunction, plan,
+                    java.util.Collections.nCopies(models.size(), provenance), s -> bar.step());
+        }
+        int code = 0;
+        for (FolderReconstruction.Result r : results) {
+            cli.getOut().println("wrote " + r.written().size() + " reconstruction file(s); provenance " + r.provenance());
+            code = Math.max(code, FailureReport.exitCode(cli, r.failures(), r.errors()));
+        }
+        return code;
     }
 }

@@ -1,5 +1,6 @@
 package org.robustmri.cli;
 
+import org.robustmri.eval.LambdaTuning;
 import org.robustmri.io.DataException;
 import org.robustmri.mask.MaskFunction;
 import org.robustmri.model.ModelRegistry;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -27,6 +31,13 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Option(names = "--arch", paramLabel = "NAME", description = {"Architecture of the weights: needed for weights without robustmri metadata (e.g. saved from PyTorch),", "checked against the metadata otherwise. A registered name (unet-small, varnet-small) or NAME:key=value,..."})
     String arch;
+
+    @Option(names = "--lambdas", split = ",", paramLabel = "L[,L...]", description = {"A grid of regularisation weights for a model without weights (cs-...): with --validation the",
+            "best by mean volume SSIM reconstructs the input (choice and grid in provenance); without it one output folder per lambda."})
+    List<Double> lambdas;
+
+    @Option(names = "--validation", paramLabel = "DIR|FILE", description = "Fully sampled files (with targets) on which --lambdas is tuned, under the same test-time masks.")
+    Path validation;
 
     @Mixin
     FolderRunOptions folder;
@@ -49,8 +60,50 @@ final class ReconstructCommand implements Callable<Integer> {
         }
         MaskFunction mf = folder.mask.create();
         ModelRegistry.checkMask(model.spec(), mf);
-        return folder.run(spec.commandLine(), "reconstruct", model, mf, true, Map.of("checkpoint",
-                Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)"));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("checkpoint", Files.isRegularFile(checkpoint) ? checkpoint.getFileName().toString() : "none (no weights)");
+        if (validation != null && lambdas == null) throw new Main.UsageException("--validation tunes --lambdas: give the grid too");
+        if (lambdas == null) return folder.run(spec.commandLine(), "reconstruct", model, mf, true, fields);
+        if (Files.isRegularFile(checkpoint)) throw new Main.UsageException("--lambdas is for models without weights (cs-...), not checkpoints");
+        if (validation == null) return sweep(model.spec(), mf, fields);
+        LambdaTuning.Result tuned;
+        var vols = LambdaTuning.volumes(validation);
+        try (ProgressBar bar = new ProgressBar("tune lambda", lambdas.size() * slices(vols), "slices")) {
+            tuned = LambdaTuning.tune(model.spec(), lambdas, vols, mf, s -> bar.step());
+        }
+        for (LambdaTuning.Score s : tuned.grid()) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "lambda %-10s ssim %.4f  psnr %.2f%s%n", plain(s.lambda()), s.ssim(), s.psnr(),
+                    s.lambda() == tuned.lambda() ? "  <- chosen" : "");
+        }
+        fields.putAll(tuned.provenance());
+        fields.put("lambda_validation", validation.getFileName().toString());
+        return folder.run(spec.commandLine(), "reconstruct", ModelRegistry.create(tuned.chosen(), 0), mf, true, fields);
+    }
+
+    /** One output folder per lambda ({@code OUT/lambda-L}), input by input so each slice's coil maps are made once. */
+    private int sweep(ModelSpec base, MaskFunction mf, Map<String, Object> fields) {
+        List<ReconstructionModel> models = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        for (double l : lambdas) {
+            models.add(ModelRegistry.create(LambdaTuning.withLambda(base, l), 0));
+            names.add("lambda-" + plain(l));
+        }
+        return folder.runGrid(spec.commandLine(), "reconstruct", models, names, mf, fields);
+    }
+
+    /** A lambda as written: 0.0003, not 3.0E-4. */
+    static String plain(double l) {
+        return java.math.BigDecimal.valueOf(l).stripTrailingZeros().toPlainString();
+    }
+
+    private static long slices(List<org.robustmri.eval.Evaluator.TestVolume> vols) {
+        long n = 0;
+        for (var v : vols) {
+            try (var f = org.robustmri.io.FastMriFile.open(v.file())) {
+                n += f.kspace().slices();
+            }
+        }
+        return n;
     }
 
     /** The spec named by {@code text} when it is a model without weights, else null (then it must be a file). */

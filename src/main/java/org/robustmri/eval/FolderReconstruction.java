@@ -91,21 +91,44 @@ public final class FolderReconstruction {
      */
     public static Result run(String command, ReconstructionModel model, MaskFunction mask, Plan plan,
                              Map<String, Object> fields, IntConsumer onSlice) {
-        Path out = plan.out();
-        if (plan.fileOutput()) refuseForeignFile(out);
-        else OutputDirectory.claim(out, OutputDirectory.Kind.RECONSTRUCTIONS);
-        List<Path> written = new ArrayList<>();
-        List<Failure> failures = new ArrayList<>(plan.unreadable());
+        return runGrid(command, List.of(model), List.of(plan.out()), mask, plan, List.of(fields), onSlice).get(0);
+    }
+
+    /**
+     * Several models over the planned inputs, model i into folder {@code outs[i]} with {@code fields[i]} in its
+     * provenance: input by input, every model in turn, so work a model keeps per input (coil maps) is done once.
+     */
+    public static List<Result> runGrid(String command, List<ReconstructionModel> models, List<Path> outs, MaskFunction mask, Plan plan,
+                                       List<Map<String, Object>> fields, IntConsumer onSlice) {
+        if (plan.fileOutput() && models.size() != 1) throw new IllegalArgumentException("several models need an output folder");
+        int n = models.size();
+        List<List<Path>> written = new ArrayList<>();
+        List<List<Failure>> failures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (plan.fileOutput()) refuseForeignFile(outs.get(i));
+            else OutputDirectory.claim(outs.get(i), OutputDirectory.Kind.RECONSTRUCTIONS);
+            written.add(new ArrayList<>());
+            failures.add(new ArrayList<>(plan.unreadable()));
+        }
         for (Path in : plan.inputs()) {
-            Path target = plan.fileOutput() ? out : out.resolve(in.getFileName());
-            try {
-                Reconstructor.writeFile(model, in, target, mask, plan.crop(), onSlice);
-                written.add(target);
-            } catch (DataException e) {
-                if (!plan.folder()) throw e;
-                failures.add(Failure.of(in, e));
+            for (int i = 0; i < n; i++) {
+                Path target = plan.fileOutput() ? outs.get(i) : outs.get(i).resolve(in.getFileName());
+                try {
+                    Reconstructor.writeFile(models.get(i), in, target, mask, plan.crop(), onSlice);
+                    written.get(i).add(target);
+                } catch (DataException e) {
+                    if (!plan.folder()) throw e;
+                    failures.get(i).add(Failure.of(in, e));
+                }
             }
         }
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) results.add(finish(command, models.get(i), outs.get(i), mask, plan, fields.get(i), written.get(i), failures.get(i)));
+        return results;
+    }
+
+    private static Result finish(String command, ReconstructionModel model, Path out, MaskFunction mask, Plan plan, Map<String, Object> fields,
+                                 List<Path> written, List<Failure> failures) {
         Path errors = plan.fileOutput() ? null : out.resolve(ERRORS);
         if (errors != null) FailureList.write(errors, failures);
         Provenance prov = new Provenance(command);

@@ -46,12 +46,61 @@ public record ExperimentConfig(
         String similarityEmbedding,
         Integer similarityMaxSlices,
         String pathologyBoxes,
-        List<String> baselines) {
+        List<JsonNode> baselines) {
 
-    /** The baselines without weights evaluated next to zero-filling ({@code baselines: [cs-tv, ...]}), as specs. */
-    public List<ModelSpec> baselineSpecs() {
-        List<ModelSpec> out = new java.util.ArrayList<>();
-        if (baselines != null) for (String b : baselines) out.add(ModelRegistry.parse(b));
+    /** The lambda grid a tuned baseline searches when the config names none (BART's -r scale for cs-wavelet). */
+    public static final List<Double> DEFAULT_LAMBDAS = List.of(0.0003, 0.001, 0.003, 0.01, 0.03);
+
+    /**
+     * A baseline without weights: a model name ({@code cs-tv}) used as it is, or
+     * {@code {model: cs-wavelet, tune_on: validation, lambdas: [...]}}, whose lambda is chosen on the validation volumes
+     * of each training set's distributions (the paper's "tuned individually on different distributions") and then
+     * applied to every test set, so the study also shows how a lambda tuned on one distribution transfers to others.
+     */
+    public record Baseline(ModelSpec spec, boolean tuned, List<Double> lambdas) {
+        /** Its name: the spec's, without the lambda it does not use when the lambda is tuned. */
+        public String name() {
+            return tuned ? spec.name().replace("-l" + spec.param("lambda"), "") : spec.name();
+        }
+
+        /** The run a baseline's scores are filed under: its name, or NAME@SET for the lambda tuned on a training set. */
+        public String run(String trainingSet) {
+            return tuned ? name() + "@" + trainingSet : name();
+        }
+    }
+
+    /** The baselines evaluated next to zero-filling, in config order. */
+    public List<Baseline> baselineEntries() {
+        List<Baseline> out = new java.util.ArrayList<>();
+        if (baselines == null) return out;
+        for (JsonNode b : baselines) {
+            if (b.isTextual()) {
+                out.add(new Baseline(ModelRegistry.parse(b.asText()), false, List.of()));
+                continue;
+            }
+            if (!b.isObject() || !b.has("model")) throw new IllegalArgumentException("a baseline is a model name or {model: NAME, tune_on: validation}, got " + b);
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            b.fieldNames().forEachRemaining(keys::add);
+            keys.removeAll(List.of("model", "tune_on", "lambdas"));
+            if (!keys.isEmpty()) throw new IllegalArgumentException("baseline " + b.get("model").asText() + ": unknown keys " + keys + " (model, tune_on, lambdas)");
+            ModelSpec spec = ModelRegistry.parse(b.get("model").asText());
+            boolean tuned = b.has("tune_on");
+            if (tuned && !"validation".equals(b.get("tune_on").asText())) {
+                throw new IllegalArgumentException("baseline " + spec.name() + ": tune_on must be validation, got '" + b.get("tune_on").asText() + "'");
+            }
+            if (tuned && spec.params().get("lambda") == null) throw new IllegalArgumentException("baseline " + spec.name() + " has no lambda to tune");
+            List<Double> lambdas = new java.util.ArrayList<>();
+            if (b.has("lambdas")) {
+                if (!tuned) throw new IllegalArgumentException("baseline " + spec.name() + ": lambdas need tune_on: validation");
+                b.get("lambdas").forEach(l -> lambdas.add(l.asDouble()));
+                if (lambdas.isEmpty() || lambdas.stream().anyMatch(l -> !(l > 0))) {
+                    throw new IllegalArgumentException("baseline " + spec.name() + ": lambdas must be positive numbers");
+                }
+            } else if (tuned) {
+                lambdas.addAll(DEFAULT_LAMBDAS);
+            }
+            out.add(new Baseline(spec, tuned, List.copyOf(lambdas)));
+        }
         return out;
     }
 
@@ -211,9 +260,10 @@ public record ExperimentConfig(
             if (m.modelSeeds() != null && m.modelSeeds().isEmpty()) throw new IllegalArgumentException("model " + m.model() + ": model_seeds is empty");
         }
         java.util.Set<String> baselineNames = new java.util.LinkedHashSet<>(List.of(org.robustmri.report.Report.ZERO_FILLED));
-        for (ModelSpec b : baselineSpecs()) {
+        for (Baseline entry : baselineEntries()) {
+            ModelSpec b = entry.spec();
             if (ModelRegistry.parameterCount(b) != 0) throw new IllegalArgumentException("baseline " + b.name() + " has weights to train: list it under models");
-            if (!baselineNames.add(b.name())) throw new IllegalArgumentException("baseline " + b.name() + " is listed twice");
+            if (!baselineNames.add(b.name() + (entry.tuned() ? "@tuned" : ""))) throw new IllegalArgumentException("baseline " + b.name() + " is listed twice");
         }
         if (simulate != null) {
             if (simulate.distributions() == null || simulate.distributions().isEmpty()) throw new IllegalArgumentException("simulate needs distributions");

@@ -14,7 +14,8 @@ import org.robustmri.tensor.Torch;
  * <ol>
  *   <li>The calibration region (at most {@code calibration} x {@code calibration}, centred) gives the calibration
  *       matrix: one row per position of a {@code kernel} x {@code kernel} window, the window's values of all coils in
- *       the row.</li>
+ *       the row. Along an axis where the region is narrower than the kernel, the kernel is as wide as the region
+ *       (a small image's 8 % centre can be 5 lines).</li>
  *   <li>Its right singular vectors whose squared singular value exceeds {@code threshold} times the largest squared
  *       one span the signal subspace; they are the kernels.</li>
  *   <li>In the image domain the kernels give at each pixel a Hermitian C x C matrix
@@ -59,13 +60,15 @@ public final class Espirit {
     public static Maps maps(Tensor y, int[] rows, int[] cols, Settings s) {
         if (y.dim() != 3 || !y.is_complex()) throw new IllegalArgumentException("ESPIRiT takes complex k-space (C, H, W)");
         int[] r = centred(rows, s.calibration()), c = centred(cols, s.calibration());
-        if (r[1] < s.kernel() || c[1] < s.kernel()) {
-            throw new IllegalArgumentException("the calibration region " + rows[1] + "x" + cols[1] + " is smaller than the ESPIRiT kernel " + s.kernel());
+        // a calibration band narrower than the kernel shrinks the kernel along that axis (at least 2 samples needed)
+        int kh = Math.min(s.kernel(), r[1]), kw = Math.min(s.kernel(), c[1]);
+        if (kh < 2 || kw < 2) {
+            throw new IllegalArgumentException("the calibration region " + rows[1] + "x" + cols[1] + " is too small for ESPIRiT (at least 2x2)");
         }
         Tensor calib = y.narrow(1, r[0], r[1]).narrow(2, c[0], c[1]).to(torch.ScalarType.ComplexDouble);
         long coils = y.size(0), h = y.size(1), w = y.size(2);
-        Tensor kernels = kernels(calib, s);                 // (N, C, k, k)
-        Tensor g = imageCovariance(kernels, s.kernel(), h, w);  // (H*W, C, C) complex64
+        Tensor kernels = kernels(calib, kh, kw, s.threshold());   // (N, C, kh, kw)
+        Tensor g = imageCovariance(kernels, h, w);               // (H*W, C, C) complex64
         Tensor reference = principalCoil(calib);            // (C)
         Tensor maps = torch.zeros_like(g.select(2, 0));
         Tensor values = torch.zeros_like(torch.real(maps.select(1, 0)));
@@ -109,16 +112,15 @@ public final class Espirit {
         return new int[]{centre - size / 2, size};
     }
 
-    /** The calibration matrix's right singular vectors above the threshold, as kernels (N, C, k, k). */
-    static Tensor kernels(Tensor calib, Settings s) {
-        int k = s.kernel();
-        long coils = calib.size(0), rows = calib.size(1) - k + 1, cols = calib.size(2) - k + 1;
+    /** The calibration matrix's right singular vectors above the threshold, as kernels (N, C, kh, kw). */
+    static Tensor kernels(Tensor calib, int kh, int kw, double threshold) {
+        long coils = calib.size(0), rows = calib.size(1) - kh + 1, cols = calib.size(2) - kw + 1;
         TensorVector windows = new TensorVector();
-        for (int dy = 0; dy < k; dy++) {
-            for (int dx = 0; dx < k; dx++) windows.push_back(calib.narrow(1, dy, rows).narrow(2, dx, cols).reshape(coils, -1));
+        for (int dy = 0; dy < kh; dy++) {
+            for (int dx = 0; dx < kw; dx++) windows.push_back(calib.narrow(1, dy, rows).narrow(2, dx, cols).reshape(coils, -1));
         }
-        // (C, k*k, P) -> rows P, columns (C, ky, kx)
-        Tensor matrix = torch.stack(windows, 1).reshape(coils * k * k, -1).t();
+        // (C, kh*kw, P) -> rows P, columns (C, ky, kx)
+        Tensor matrix = torch.stack(windows, 1).reshape(coils * kh * kw, -1).t();
         // right singular vectors of the (P x D) matrix from the smaller of its two Gram matrices
         boolean wide = matrix.size(0) < matrix.size(1);
         Tensor gram = wide ? matrix.matmul(matrix.conj().t()) : matrix.conj().t().matmul(matrix);
@@ -127,27 +129,27 @@ public final class Espirit {
         long total = singular.size(0);
         double largest = singular.select(0, total - 1).item_double();
         // BART keeps sigma_i / sigma_0 > sqrt(threshold): the threshold is on the squared singular values
-        long keep = singular.gt(Torch.scalar(Math.sqrt(s.threshold()) * largest)).sum().item_long();
+        long keep = singular.gt(Torch.scalar(Math.sqrt(threshold) * largest)).sum().item_long();
         Tensor kept = eig.get1().narrow(1, total - keep, keep);
         Tensor vectors = wide ? matrix.conj().t().matmul(kept).div(singular.narrow(0, total - keep, keep).to(kept.scalar_type())) : kept;   // (D, N)
-        return vectors.t().reshape(keep, coils, k, k);
+        return vectors.t().reshape(keep, coils, kh, kw);
     }
 
     /**
      * G(x) as (H*W, C, C), complex64: the kernels' image-domain autocorrelation, made on a 2k x 2k grid (exact there,
      * since its Fourier support is at most 2k - 1 wide) and interpolated to H x W through its Fourier coefficients.
      */
-    static Tensor imageCovariance(Tensor kernels, int k, long h, long w) {
-        long m = 2L * k;
+    static Tensor imageCovariance(Tensor kernels, long h, long w) {
+        long kh = kernels.size(2), kw = kernels.size(3), mh = 2 * kh, mw = 2 * kw;
         long[] lastTwo = {-2, -1};
-        Tensor padded = torch.constant_pad_nd(kernels, 0, m - k, 0, m - k);
+        Tensor padded = torch.constant_pad_nd(kernels, 0, mw - kw, 0, mh - kh);
         Tensor spectrum = torch.fft_fft2(padded, new LongArrayRefOptional(), lastTwo, new org.bytedeco.pytorch.StringViewOptional());
-        // sum_n conj(A_nc) A_nd / k^2 on the small grid, then its Fourier coefficients g(d), d = u' - u wrapped mod m
-        Tensor small = torch.einsum("nchw,ndhw->cdhw", new TensorVector(spectrum.conj(), spectrum)).div(Torch.scalar((double) k * k));
+        // sum_n conj(A_nc) A_nd / (kh kw) on the small grid, then its Fourier coefficients g(d), d = u' - u wrapped mod m
+        Tensor small = torch.einsum("nchw,ndhw->cdhw", new TensorVector(spectrum.conj(), spectrum)).div(Torch.scalar((double) kh * kw));
         Tensor coefficients = torch.fft_fftshift(torch.fft_ifft2(small, new LongArrayRefOptional(), lastTwo,
                 new org.bytedeco.pytorch.StringViewOptional()), lastTwo).to(torch.ScalarType.ComplexFloat);
-        long top = h / 2 - m / 2, left = w / 2 - m / 2;
-        Tensor full = torch.constant_pad_nd(coefficients, left, w - m - left, top, h - m - top);
+        long top = h / 2 - mh / 2, left = w / 2 - mw / 2;
+        Tensor full = torch.constant_pad_nd(coefficients, left, w - mw - left, top, h - mh - top);
         // values at the pixels of the centred image grid: sum_d g(d) exp(-2 pi i p d / N), p the centred pixel index
         // (a k-space shift by d multiplies the image by exp(-2 pi i p d / N) under k = fft2c(image))
         Tensor image = Fft.fft2c(full).mul(Torch.scalar(Math.sqrt((double) h * w)));

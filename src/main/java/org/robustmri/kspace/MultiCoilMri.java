@@ -12,6 +12,7 @@ import org.robustmri.tensor.Torch;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Multi-coil Cartesian MRI, the one physics object: a sampling mask (columns or 2-D, per slice or per batch
@@ -133,6 +134,26 @@ public final class MultiCoilMri {
     /** The adjoint {@code A^H = S^H F^-1 M}. */
     public Tensor adjoint(Tensor kspace) {
         return reduce(applyMask(kspace));
+    }
+
+    /**
+     * {@code A^H A} for an iterative solver, applied to images kept in FFT order ({@code ifftshift}ed): with maps and
+     * mask shifted once, each application is two plain orthonormal FFTs, with no shift copies:
+     * {@code A^H A x = fftshift(N' ifftshift(x))}, N' the operator returned here.
+     */
+    public UnaryOperator<Tensor> normalInFftOrder(Device device) {
+        if (sensitivities == null) throw new IllegalStateException("the normal operator needs coil maps");
+        long[] lastTwo = {-2, -1};
+        Tensor maps = torch.fft_ifftshift(sensitivities, lastTwo);
+        Tensor mapsConj = maps.conj().resolve_conj();   // a lazy conjugate makes every product with it a slow copy
+        Tensor m = mask(device);
+        Tensor mask = m == null ? null : torch.fft_ifftshift(m, lastTwo);
+        return x -> {
+            Tensor k = torch.fft_fft2(x.mul(maps), new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho());
+            if (mask != null) k = k.mul(mask);
+            return torch.fft_ifft2(k, new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho())
+                    .mul(mapsConj).sum(new long[]{-3}, true, new ScalarTypeOptional());
+        };
     }
 
     /** VarNet's soft data consistency: {@code where(mask, k - k0, 0) * weight}. */

@@ -2,8 +2,10 @@ package org.robustmri.kspace;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustmri.tensor.Tensors;
+import org.robustmri.tensor.Torch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,49 +64,64 @@ public final class Wavelet {
      * axis has one detail band).
      */
     public List<Tensor> forward(Tensor x) {
-        List<Tensor> details = new ArrayList<>();
-        Tensor low = x;
+        long[] lead = java.util.Arrays.copyOf(x.sizes().vec().get(), (int) x.dim() - 2);
+        List<Tensor> out = new ArrayList<>();
+        Tensor low = x.reshape(-1, 1, height, width);
         for (boolean[] s : splits) {
-            List<Tensor> bands = split(low, s);
-            low = bands.get(0);
-            details.addAll(0, bands.subList(1, bands.size()));
+            Tensor[] level = split(low, s);
+            low = level[0];
+            for (int i = (int) level[1].size(1) - 1; i >= 0; i--) out.add(0, unflatten(level[1].select(1, i), lead));
         }
-        details.add(0, low);
-        return details;
+        out.add(0, unflatten(low.select(1, 0), lead));
+        return out;
     }
 
     /** The inverse of {@link #forward}: the real tensor (..., H, W) from its coefficients. */
     public Tensor inverse(List<Tensor> coefficients) {
-        Tensor low = coefficients.get(0);
+        Tensor first = coefficients.get(0);
+        long[] lead = java.util.Arrays.copyOf(first.sizes().vec().get(), (int) first.dim() - 2);
+        Tensor low = flatten(first);
         int next = 1;
         long[][] sizes = sizes();
         for (int level = splits.size() - 1; level >= 0; level--) {
             boolean[] s = splits.get(level);
-            int detailCount = (s[0] && s[1]) ? 3 : 1;
-            List<Tensor> bands = new ArrayList<>();
-            bands.add(low);
-            bands.addAll(coefficients.subList(next, next + detailCount));
-            next += detailCount;
-            low = merge(bands, s, sizes[level]);
+            int count = (s[0] && s[1]) ? 3 : 1;
+            TensorVector details = new TensorVector();
+            for (int i = 0; i < count; i++) details.push_back(flatten(coefficients.get(next + i)));
+            next += count;
+            low = merge(low, torch.cat(details, 1), s, sizes[level]);
         }
-        return low;
+        return unflatten(low.select(1, 0), lead);
     }
 
     /**
-     * {@code W^-1 soft(W x, t)} of a complex image (..., H, W): every coefficient (the coarse band too) shrunk by
-     * its complex magnitude, {@code z max(|z| - t, 0) / |z|}; {@code t} broadcasts over the coefficients' leading axes.
+     * {@code W^-1 soft(W x, t)} of a complex image (B, 1, H, W): every coefficient (the coarse band too) shrunk by
+     * its complex magnitude, {@code z max(|z| - t, 0) / |z|}; {@code t} (B, 1, 1, 1) per batch element.
      */
     public Tensor shrink(Tensor x, Tensor threshold) {
-        Tensor pairs = torch.view_as_real(x).movedim(-1, 0);     // (2, ..., H, W): real and imaginary parts
-        List<Tensor> bands = forward(pairs);
-        List<Tensor> shrunk = new ArrayList<>(bands.size());
-        for (Tensor b : bands) {
-            Tensor magnitude = b.square().sum(new long[]{0}, true, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
-            Tensor factor = torch.clamp_min(magnitude.sub(threshold), org.robustmri.tensor.Torch.scalar(0.0))
-                    .div(torch.clamp_min(magnitude, org.robustmri.tensor.Torch.scalar(Float.MIN_NORMAL)));
-            shrunk.add(b.mul(factor));
+        long b = x.size(0);
+        Tensor pairs = torch.view_as_real(x).movedim(-1, 0).reshape(2 * b, 1, height, width);   // real parts, then imaginary
+        Tensor[] lows = new Tensor[splits.size() + 1];
+        Tensor[] details = new Tensor[splits.size()];
+        lows[0] = pairs;
+        for (int i = 0; i < splits.size(); i++) {
+            Tensor[] level = split(lows[i], splits.get(i));
+            lows[i + 1] = level[0];
+            details[i] = soft(level[1], threshold, b);
         }
-        return torch.view_as_complex(inverse(shrunk).movedim(0, -1).contiguous());
+        long[][] sizes = sizes();
+        Tensor low = soft(lows[splits.size()], threshold, b);
+        for (int i = splits.size() - 1; i >= 0; i--) low = merge(low, details[i], splits.get(i), sizes[i]);
+        return torch.view_as_complex(low.view(2, b, 1, height, width).movedim(0, -1).contiguous());
+    }
+
+    /** Complex soft thresholding of bands (2B, k, h, w) holding real parts then imaginary parts. */
+    private static Tensor soft(Tensor bands, Tensor threshold, long b) {
+        Tensor pairs = bands.view(2, b, bands.size(1), bands.size(2), bands.size(3));
+        Tensor magnitude = pairs.square().sum(new long[]{0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
+        Tensor factor = torch.clamp_min(magnitude.sub(threshold), Torch.scalar(0.0))
+                .div(torch.clamp_min(magnitude, Torch.scalar(Float.MIN_NORMAL)));
+        return pairs.mul(factor).view(2 * b, bands.size(1), bands.size(2), bands.size(3));
     }
 
     /** The (H, W) of the input of each level. */
@@ -119,29 +136,75 @@ public final class Wavelet {
         return out;
     }
 
-    /** One level: [low, details...] where details are [hi-H/lo-W, lo-H/hi-W, hi-H/hi-W] (or the one split axis's high band). */
-    private static List<Tensor> split(Tensor x, boolean[] s) {
-        List<Tensor> alongH = s[0] ? analyse(x.transpose(-1, -2)).stream().map(t -> t.transpose(-1, -2)).toList() : List.of(x);
-        List<Tensor> out = new ArrayList<>();
-        if (!s[1]) return alongH;
-        List<Tensor> lowH = analyse(alongH.get(0));
-        if (!s[0]) return lowH;
-        List<Tensor> highH = analyse(alongH.get(1));
-        out.add(lowH.get(0));
-        out.add(highH.get(0));   // high along H, low along W (PyWavelets' cH)
-        out.add(lowH.get(1));    // low along H, high along W (cV)
-        out.add(highH.get(1));   // high along both (cD)
-        return out;
+    /**
+     * One level of (N, 1, h, w): {low (N, 1, h', w'), details (N, k, h', w')}, details ordered high-H/low-W,
+     * low-H/high-W, high-both (PyWavelets' cH, cV, cD), or the one split axis's high band. Both axes split in one
+     * strided 2-D convolution with the four outer products of the filters.
+     */
+    private static Tensor[] split(Tensor x, boolean[] s) {
+        if (s[0] && s[1]) {
+            long h = x.size(-2), w = x.size(-1);
+            Tensor padded = x.index_select(2, symmetricIndex(h, x)).index_select(3, symmetricIndex(w, x));
+            Tensor bands = torch.conv2d(padded, filters2d(x, true), new TensorOptional(), new long[]{2, 2}, new long[]{0, 0}, new long[]{1, 1}, 1);
+            return new Tensor[]{bands.narrow(1, 0, 1), bands.narrow(1, 1, 3)};
+        }
+        if (s[1]) {
+            List<Tensor> lh = analyse(x);
+            return new Tensor[]{lh.get(0), lh.get(1)};
+        }
+        List<Tensor> lh = analyse(x.transpose(-1, -2));
+        return new Tensor[]{lh.get(0).transpose(-1, -2), lh.get(1).transpose(-1, -2)};
     }
 
-    private static Tensor merge(List<Tensor> bands, boolean[] s, long[] size) {
+    /** The inverse of {@link #split}: (N, 1, h, w) of the level's input size {@code size}. */
+    private static Tensor merge(Tensor low, Tensor details, boolean[] s, long[] size) {
         if (s[0] && s[1]) {
-            Tensor lowH = synthesise(bands.get(0), bands.get(2), size[1]);
-            Tensor highH = synthesise(bands.get(1), bands.get(3), size[1]);
-            return synthesise(lowH.transpose(-1, -2), highH.transpose(-1, -2), size[0]).transpose(-1, -2);
+            Tensor bands = torch.cat(new TensorVector(low, details), 1);
+            Tensor full = torch.conv_transpose2d(bands, filters2d(low, false), new TensorOptional(), new long[]{2, 2}, new long[]{0, 0},
+                    new long[]{0, 0}, 1, new long[]{1, 1});
+            return full.narrow(2, 2, size[0]).narrow(3, 2, size[1]);
         }
-        if (s[0]) return synthesise(bands.get(0).transpose(-1, -2), bands.get(1).transpose(-1, -2), size[0]).transpose(-1, -2);
-        return synthesise(bands.get(0), bands.get(1), size[1]);
+        if (s[1]) return synthesise(low, details, size[1]);
+        return synthesise(low.transpose(-1, -2), details.transpose(-1, -2), size[0]).transpose(-1, -2);
+    }
+
+    /** Indices of the half-sample symmetric extension of {@code n} samples, 2 before and enough after for the bands. */
+    private static Tensor symmetricIndex(long n, Tensor like) {
+        long bands = (n + 3) / 2;
+        long[] index = new long[(int) (2 * bands + 2)];
+        for (int t = 0; t < index.length; t++) index[t] = symmetric(t - 2, n);
+        return Tensors.fromLongs(index, index.length).to(like.device(), torch.ScalarType.Long);
+    }
+
+    /**
+     * 2-D weights (4, 1, 4, 4), the outer products of the H and W filters in the order low-low, high-low, low-high,
+     * high-high: reversed analysis filters for conv2d (it correlates), synthesis filters for conv_transpose2d.
+     */
+    private static Tensor filters2d(Tensor like, boolean analysis) {
+        double[][] f = analysis ? new double[][]{reverse(DEC_LO), reverse(DEC_HI)} : new double[][]{REC_LO, REC_HI};
+        int[][] order = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};   // {H filter, W filter}
+        double[] w = new double[4 * 16];
+        for (int c = 0; c < 4; c++) {
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) w[c * 16 + i * 4 + j] = f[order[c][0]][i] * f[order[c][1]][j];
+            }
+        }
+        return Tensors.fromDoubles(w, 4, 1, 4, 4).to(like.device(), like.scalar_type());
+    }
+
+    private static double[] reverse(double[] f) {
+        return new double[]{f[3], f[2], f[1], f[0]};
+    }
+
+    private Tensor flatten(Tensor band) {
+        return band.reshape(-1, 1, band.size(-2), band.size(-1));
+    }
+
+    private static Tensor unflatten(Tensor band, long[] lead) {
+        long[] shape = java.util.Arrays.copyOf(lead, lead.length + 2);
+        shape[lead.length] = band.size(-2);
+        shape[lead.length + 1] = band.size(-1);
+        return band.reshape(shape);
     }
 
     /**
@@ -151,9 +214,7 @@ public final class Wavelet {
     private static List<Tensor> analyse(Tensor x) {
         long n = x.size(-1), bands = (n + 3) / 2;
         long[] lead = java.util.Arrays.copyOf(x.sizes().vec().get(), (int) x.dim() - 1);
-        long[] index = new long[(int) (2 * bands + 2)];
-        for (int t = 0; t < index.length; t++) index[t] = symmetric(t - 2, n);
-        Tensor padded = x.reshape(-1, 1, n).index_select(2, Tensors.fromLongs(index, index.length).to(x.device(), torch.ScalarType.Long));
+        Tensor padded = x.reshape(-1, 1, n).index_select(2, symmetricIndex(n, x));
         Tensor out = torch.conv1d(padded, filters(x, true), new TensorOptional(), new long[]{2}, new long[]{0}, new long[]{1}, 1);
         return List.of(out.select(1, 0).reshape(concat(lead, bands)), out.select(1, 1).reshape(concat(lead, bands)));
     }

@@ -24,9 +24,13 @@ final class CoilMaps {
     private CoilMaps() {
     }
 
-    /** Maps (B, C, H, W) of masked k-space {@code y} (B, C, H, W) by {@code method} ("calib" or "espirit"). */
+    /**
+     * Maps (B, C, H, W) of masked k-space {@code y} (B, C, H, W) by {@code method} ("calib" or "espirit"); ESPIRiT maps
+     * are kept in {@link MapsCache} for the next lambda of a grid.
+     */
     static Tensor estimate(String method, Tensor y, MultiCoilMri physics, double crop) {
-        return "espirit".equals(method) ? espirit(y, physics, crop) : calibration(y, physics);
+        if (!"espirit".equals(method)) return calibration(y, physics);
+        return MapsCache.get(method + ":" + crop, physics.weights(), y, () -> espirit(y, physics, crop));
     }
 
     static Tensor espirit(Tensor y, MultiCoilMri physics, double crop) {

@@ -32,6 +32,7 @@ public final class ModelRegistry {
         register("vit-large", "vit", Map.of("embed_dim", 64, "heads", 16, "depth", 10), 127_188_068);
         register("cs-tv", "cs", Map.of("reg", "tv"), 0);
         register("cs-l2", "cs", Map.of("reg", "l2", "lambda", 0.001, "iterations", 30), 0);
+        register("cs-wavelet", "cs", Map.of("reg", "wavelet", "maps", "espirit", "crop", 0.0, "lambda", 0.003, "iterations", 30), 0);
     }
 
     private ModelRegistry() {

@@ -104,8 +104,13 @@ public final class SenseSolvers {
     public static Tensor solveWavelet(MultiCoilMri physics, Tensor y, Tensor lam, int iterations, boolean shifts) {
         requireBatch(y);
         try (NoGradGuard guard = new NoGradGuard()) {
-            Tensor b = physics.adjoint(y);
-            Wavelet wavelet = new Wavelet(b.size(-2), b.size(-1));
+            // the iterates live in FFT order (ifftshifted) so that A^H A needs no shifts; the wavelet sees them
+            // rolled back by half the image, folded into its random shift
+            long[] lastTwo = {-2, -1};
+            Tensor b = torch.fft_ifftshift(physics.adjoint(y), lastTwo);
+            java.util.function.UnaryOperator<Tensor> normal = physics.normalInFftOrder(b.device());
+            long h = b.size(-2), w = b.size(-1);
+            Wavelet wavelet = new Wavelet(h, w);
             Tensor threshold = lam.to(b.device(), torch.ScalarType.Float).mul(Torch.scalar(FISTA_STEP)).view(-1, 1, 1, 1);
             BartRandom random = new BartRandom(1);
             int limitW = 1 << wavelet.shiftLevels(1), limitH = 1 << wavelet.shiftLevels(0);
@@ -115,15 +120,16 @@ public final class SenseSolvers {
             for (int i = 0; i < iterations; i++) {
                 try (PointerScope scope = new PointerScope()) {
                     long sw = shifts ? random.upTo(limitW) : 0, sh = shifts ? random.upTo(limitH) : 0;   // BART: its dim 0 (our W) first
-                    Tensor rolled = torch.roll(x, new long[]{sh, sw}, new long[]{-2, -1});
-                    Tensor z = torch.roll(wavelet.shrink(rolled, threshold), new long[]{-sh, -sw}, new long[]{-2, -1});
+                    Tensor rolled = torch.roll(x, new long[]{sh + h / 2, sw + w / 2}, lastTwo);
+                    Tensor z = torch.roll(wavelet.shrink(rolled, threshold), new long[]{-sh - h / 2, -sw - w / 2}, lastTwo);
                     double next = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
                     Tensor v = z.add(z.sub(previous).mul(Torch.scalar((t - 1) / next)));
                     previous.copy_(z);
                     t = next;
-                    x.copy_(v.add(b.sub(physics.adjoint(physics.forward(v))).mul(Torch.scalar(FISTA_STEP))));
+                    x.copy_(v.add(b.sub(normal.apply(v)).mul(Torch.scalar(FISTA_STEP))));
                 }
             }
+            x = torch.fft_fftshift(x, lastTwo);
             return x;
         }
     }

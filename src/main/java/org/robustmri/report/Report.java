@@ -52,6 +52,9 @@ public final class Report {
                 ReportTables.matrix(a.testSets(), cmp.matrix()), Baselines.gainTable(a.headlineRule(), gains)));
         List<Baselines.Score> others = Baselines.others(table, runs);
         if (!others.isEmpty()) tables.add(Baselines.scoreTable(others));
+        List<TunedBaselines.Tuning> tunings = TunedBaselines.read(experimentDir);
+        List<TunedBaselines.Transfer> transfers = TunedBaselines.transfers(tunings, table, a.relations());
+        if (!tunings.isEmpty()) tables.add(TunedBaselines.table(transfers));
         Path simCsv = experimentDir.resolve("similarity.csv");
         Similarities sims = Files.isRegularFile(simCsv) ? Similarities.read(simCsv) : null;
         List<Similarities.Point> simPoints = sims == null ? List.of() : sims.points(a);
@@ -94,6 +97,7 @@ public final class Report {
         List<String> findings = Findings.main(a, gains, names);
         findings.add(0, "Architectures: " + String.join("; ", view.labelled()) + ".");
         findings.addAll(Findings.baselines(others));
+        findings.addAll(TunedBaselines.findings(tunings, transfers));
         if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims, names));
         findings.addAll(Findings.pathology(pathDiff, names));
         findings.addAll(RealScans.findings(realScans));

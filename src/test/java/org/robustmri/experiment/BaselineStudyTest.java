@@ -62,6 +62,50 @@ class BaselineStudyTest {
         assertThat(Files.readString(out.resolve("summary.txt"))).contains(name + ": mean SSIM");
     }
 
+    /**
+     * {@code tune_on: validation}: lambda is chosen per training set on that set's validation volumes, the winner is
+     * the grid's best validation SSIM, every test set is scored with it, and the transfer table compares each lambda
+     * with the test set's own.
+     */
+    @Test
+    void tunedBaselineChoosesLambdaPerTrainingSetAndReportsItsTransfer() throws Exception {
+        Path config = tmp.resolve("t.yaml");
+        Files.writeString(config, CONFIG.formatted("{model: unet, chans: 4, pools: 2}",
+                "baselines: [{model: \"cs-wavelet:iterations=5\", tune_on: validation, lambdas: [0.003, 300]}]", "equispaced")
+                .replace("validation_volumes: 0", "validation_volumes: 1")
+                .replace("  - {name: t2, components: [brain-t2-3T-16ch]}", "  - {name: t2, components: [brain-t2-3T-16ch]}\n  - {name: pd, components: [knee-pd-3T-15ch]}"));
+        new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("tuned"), null).run(new Experiment.Listener() {
+        });
+        Path out = tmp.resolve("tuned");
+        List<org.robustmri.report.TunedBaselines.Tuning> tunings = org.robustmri.report.TunedBaselines.read(out);
+        assertThat(tunings).extracting(org.robustmri.report.TunedBaselines.Tuning::trainingSet).containsExactlyInAnyOrder("t2", "pd");
+        for (var t : tunings) {
+            assertThat(t.run()).isEqualTo("cs-wavelet-i5-espirit-c0.0@" + t.trainingSet());
+            assertThat(t.validationVolumes()).isEqualTo(1);
+            var best = t.grid().stream().max(java.util.Comparator.comparingDouble(org.robustmri.report.TunedBaselines.GridPoint::ssim)).orElseThrow();
+            assertThat(t.lambda()).isEqualTo(best.lambda()).isEqualTo(0.003);   // a weight of 300 leaves nothing of the image
+            assertThat(Files.readAllLines(out.resolve("results.csv")).stream().filter(r -> r.startsWith(t.run() + ",")).count()).isEqualTo(2 * 4);
+        }
+        List<String> transfer = Files.readAllLines(out.resolve("analyses").resolve("lambda_transfer.csv"));
+        assertThat(transfer).hasSize(1 + 2 * 2);
+        assertThat(transfer).anyMatch(r -> r.startsWith("cs-wavelet-i5-espirit-c0.0,t2,0.0030,knee-pd-3T-15ch,out-of-distribution,") && r.contains(",pd,0.0030,"));
+        assertThat(Files.readString(out.resolve("summary.txt"))).contains("cs-wavelet-i5-espirit-c0.0: lambda tuned per training set on validation volumes (");
+    }
+
+    @Test
+    void tunedBaselinesAreCheckedWhenTheConfigIsRead() throws Exception {
+        assertThatThrownBy(() -> experiment("{model: unet, chans: 4, pools: 2}", "baselines: [{model: cs-wavelet, tune_on: test}]", "equispaced"))
+                .hasMessageContaining("tune_on must be validation");
+        assertThatThrownBy(() -> experiment("{model: unet, chans: 4, pools: 2}", "baselines: [{model: cs-wavelet, lambdas: [0.1]}]", "equispaced"))
+                .hasMessageContaining("lambdas need tune_on: validation");
+        assertThatThrownBy(() -> experiment("{model: unet, chans: 4, pools: 2}", "baselines: [{model: cs-wavelet, tune_on: validation, grid: [1]}]", "equispaced"))
+                .hasMessageContaining("unknown keys [grid]");
+        // the study has no validation volumes (validation_volumes: 0): refused when the baseline phase starts, before any tuning
+        Experiment e = experiment("{model: unet, chans: 4, pools: 2}", "baselines: [{model: cs-wavelet, tune_on: validation}]", "equispaced");
+        assertThatThrownBy(() -> e.run(new Experiment.Listener() {
+        })).hasMessageContaining("is tuned on validation, but the study has no validation volumes");
+    }
+
     @Test
     void wrongPlacesAreRefusedBeforeTraining() throws Exception {
         assertThatThrownBy(() -> experiment("{model: cs-tv}", "", "equispaced"))

@@ -22,11 +22,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "reconstruct", description = {"Reconstructs files with a trained model, or with a model without weights (the compressed-sensing",
-        "baselines cs-tv, cs-l2, cs:reg=..,lambda=..,iterations=..): test-time masks seeded from each file name (or the file's own 'mask'),",
-        "one forward pass per slice; writes fastMRI 'reconstruction' files and a provenance.json."})
+        "baselines cs-wavelet, cs-tv, cs-l2, cs:reg=..,lambda=..,iterations=..): test-time masks seeded from each file name (or the file's own 'mask'),",
+        "one forward pass per slice; writes fastMRI 'reconstruction' files and a provenance.json. --lambdas runs a grid of weights",
+        "(one folder each), and with --validation keeps the weight with the best SSIM on the validation files."})
 final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "CKPT|NAME", description = {"A checkpoint (.safetensors) written by train, PyTorch weights with --arch,",
-            "or a model without weights: cs-tv, cs-l2 or cs:key=value,... (see `models`)."})
+            "or a model without weights: cs-wavelet, cs-tv, cs-l2 or cs:key=value,... (see `models`)."})
     String modelArg;
 
     @Option(names = "--arch", paramLabel = "NAME", description = {"Architecture of the weights: needed for weights without robustmri metadata (e.g. saved from PyTorch),", "checked against the metadata otherwise. A registered name (unet-small, varnet-small) or NAME:key=value,..."})

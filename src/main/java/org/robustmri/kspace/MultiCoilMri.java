@@ -138,7 +138,8 @@ public final class MultiCoilMri {
 
     /**
      * {@code A^H A} for an iterative solver, applied to images kept in FFT order ({@code ifftshift}ed): with maps and
-     * mask shifted once, each application is two plain orthonormal FFTs, with no shift copies:
+     * mask shifted once, each application is two plain orthonormal FFTs (along W only for a column mask), with no
+     * shift copies:
      * {@code A^H A x = fftshift(N' ifftshift(x))}, N' the operator returned here.
      */
     public UnaryOperator<Tensor> normalInFftOrder(Device device) {
@@ -148,11 +149,16 @@ public final class MultiCoilMri {
         Tensor mapsConj = maps.conj().resolve_conj();   // a lazy conjugate makes every product with it a slow copy
         Tensor m = mask(device);
         Tensor mask = m == null ? null : torch.fft_ifftshift(m, lastTwo);
+        // a column mask leaves every row sampled: the FFT along H and its inverse cancel, so only W is transformed
+        boolean columns = mask != null && maskHeight == 1;
         return x -> {
-            Tensor k = torch.fft_fft2(x.mul(maps), new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho());
+            Tensor coils = x.mul(maps);
+            Tensor k = columns ? torch.fft_fft(coils, new org.bytedeco.pytorch.LongOptional(), -1, Torch.ortho())
+                    : torch.fft_fft2(coils, new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho());
             if (mask != null) k = k.mul(mask);
-            return torch.fft_ifft2(k, new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho())
-                    .mul(mapsConj).sum(new long[]{-3}, true, new ScalarTypeOptional());
+            Tensor back = columns ? torch.fft_ifft(k, new org.bytedeco.pytorch.LongOptional(), -1, Torch.ortho())
+                    : torch.fft_ifft2(k, new org.bytedeco.pytorch.LongArrayRefOptional(), lastTwo, Torch.ortho());
+            return back.mul(mapsConj).sum(new long[]{-3}, true, new ScalarTypeOptional());
         };
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * on its own, so a non-square image may be split more often along one axis. The transform is not orthogonal; the
  * inverse is PyWavelets' perfect-reconstruction synthesis.
  */
-public final class Wavelet {
+public final class Wavelet implements AutoCloseable {
     private static final double[] DEC_LO = {-0.12940952255126037, 0.2241438680420134, 0.8365163037378079, 0.48296291314453416};
     private static final double[] DEC_HI = {-0.48296291314453416, 0.8365163037378079, -0.2241438680420134, -0.12940952255126037};
     private static final double[] REC_LO = {0.48296291314453416, 0.8365163037378079, 0.2241438680420134, -0.12940952255126037};
@@ -28,6 +28,8 @@ public final class Wavelet {
     private final long height;
     private final long width;
     private final List<boolean[]> splits = new ArrayList<>();   // per level: {split along H, split along W}
+    /** Filters and padding indices by what and size, made once per transform and kept past the callers' scopes. */
+    private final java.util.Map<String, Tensor> constants = new java.util.HashMap<>();
 
     public Wavelet(long height, long width) {
         this.height = height;
@@ -141,7 +143,7 @@ public final class Wavelet {
      * low-H/high-W, high-both (PyWavelets' cH, cV, cD), or the one split axis's high band. Both axes split in one
      * strided 2-D convolution with the four outer products of the filters.
      */
-    private static Tensor[] split(Tensor x, boolean[] s) {
+    private Tensor[] split(Tensor x, boolean[] s) {
         if (s[0] && s[1]) {
             long h = x.size(-2), w = x.size(-1);
             Tensor padded = x.index_select(2, symmetricIndex(h, x)).index_select(3, symmetricIndex(w, x));
@@ -157,7 +159,7 @@ public final class Wavelet {
     }
 
     /** The inverse of {@link #split}: (N, 1, h, w) of the level's input size {@code size}. */
-    private static Tensor merge(Tensor low, Tensor details, boolean[] s, long[] size) {
+    private Tensor merge(Tensor low, Tensor details, boolean[] s, long[] size) {
         if (s[0] && s[1]) {
             Tensor bands = torch.cat(new TensorVector(low, details), 1);
             Tensor full = torch.conv_transpose2d(bands, filters2d(low, false), new TensorOptional(), new long[]{2, 2}, new long[]{0, 0},
@@ -169,27 +171,50 @@ public final class Wavelet {
     }
 
     /** Indices of the half-sample symmetric extension of {@code n} samples, 2 before and enough after for the bands. */
-    private static Tensor symmetricIndex(long n, Tensor like) {
-        long bands = (n + 3) / 2;
-        long[] index = new long[(int) (2 * bands + 2)];
-        for (int t = 0; t < index.length; t++) index[t] = symmetric(t - 2, n);
-        return Tensors.fromLongs(index, index.length).to(like.device(), torch.ScalarType.Long);
+    private Tensor symmetricIndex(long n, Tensor like) {
+        return constant("index" + n, like, () -> {
+            long bands = (n + 3) / 2;
+            long[] index = new long[(int) (2 * bands + 2)];
+            for (int t = 0; t < index.length; t++) index[t] = symmetric(t - 2, n);
+            return Tensors.fromLongs(index, index.length).to(like.device(), torch.ScalarType.Long);
+        });
+    }
+
+    /** A constant for {@code like}'s device (and type, for filters), made on first use. */
+    private Tensor constant(String key, Tensor like, java.util.function.Supplier<Tensor> make) {
+        String k = key + "|" + like.device().str().getString() + "|" + like.scalar_type();
+        Tensor t = constants.get(k);
+        if (t == null) {
+            t = make.get();
+            t.retainReference();
+            constants.put(k, t);
+        }
+        return t;
+    }
+
+    /** Frees the filters and indices this transform made. */
+    @Override
+    public void close() {
+        constants.values().forEach(Tensor::releaseReference);
+        constants.clear();
     }
 
     /**
      * 2-D weights (4, 1, 4, 4), the outer products of the H and W filters in the order low-low, high-low, low-high,
      * high-high: reversed analysis filters for conv2d (it correlates), synthesis filters for conv_transpose2d.
      */
-    private static Tensor filters2d(Tensor like, boolean analysis) {
-        double[][] f = analysis ? new double[][]{reverse(DEC_LO), reverse(DEC_HI)} : new double[][]{REC_LO, REC_HI};
-        int[][] order = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};   // {H filter, W filter}
-        double[] w = new double[4 * 16];
-        for (int c = 0; c < 4; c++) {
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 4; j++) w[c * 16 + i * 4 + j] = f[order[c][0]][i] * f[order[c][1]][j];
+    private Tensor filters2d(Tensor like, boolean analysis) {
+        return constant("filters2d" + analysis, like, () -> {
+            double[][] f = analysis ? new double[][]{reverse(DEC_LO), reverse(DEC_HI)} : new double[][]{REC_LO, REC_HI};
+            int[][] order = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};   // {H filter, W filter}
+            double[] w = new double[4 * 16];
+            for (int c = 0; c < 4; c++) {
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) w[c * 16 + i * 4 + j] = f[order[c][0]][i] * f[order[c][1]][j];
+                }
             }
-        }
-        return Tensors.fromDoubles(w, 4, 1, 4, 4).to(like.device(), like.scalar_type());
+            return Tensors.fromDoubles(w, 4, 1, 4, 4).to(like.device(), like.scalar_type());
+        });
     }
 
     private static double[] reverse(double[] f) {
@@ -211,7 +236,7 @@ public final class Wavelet {
      * Low and high band along the last axis: {@code out[j] = sum_m f[m] x[2j + 1 - m]} for
      * {@code j < floor((n + 3) / 2)}, x extended half-sample symmetrically.
      */
-    private static List<Tensor> analyse(Tensor x) {
+    private List<Tensor> analyse(Tensor x) {
         long n = x.size(-1), bands = (n + 3) / 2;
         long[] lead = java.util.Arrays.copyOf(x.sizes().vec().get(), (int) x.dim() - 1);
         Tensor padded = x.reshape(-1, 1, n).index_select(2, symmetricIndex(n, x));
@@ -220,7 +245,7 @@ public final class Wavelet {
     }
 
     /** The inverse of {@link #analyse}: upsampled bands convolved with the synthesis filters, samples [2, 2 + n). */
-    private static Tensor synthesise(Tensor low, Tensor high, long n) {
+    private Tensor synthesise(Tensor low, Tensor high, long n) {
         long bands = low.size(-1);
         long[] lead = java.util.Arrays.copyOf(low.sizes().vec().get(), (int) low.dim() - 1);
         Tensor in = torch.stack(new org.bytedeco.pytorch.TensorVector(low.reshape(-1, bands), high.reshape(-1, bands)), 1);
@@ -229,13 +254,15 @@ public final class Wavelet {
     }
 
     /** conv1d weights (2, 1, 4) for analysis (filters reversed: conv1d correlates), conv_transpose1d weights (2, 1, 4) for synthesis. */
-    private static Tensor filters(Tensor like, boolean analysis) {
-        double[] w = new double[8];
-        for (int m = 0; m < 4; m++) {
-            w[m] = analysis ? DEC_LO[3 - m] : REC_LO[m];
-            w[4 + m] = analysis ? DEC_HI[3 - m] : REC_HI[m];
-        }
-        return Tensors.fromDoubles(w, 2, 1, 4).to(like.device(), like.scalar_type());
+    private Tensor filters(Tensor like, boolean analysis) {
+        return constant("filters" + analysis, like, () -> {
+            double[] w = new double[8];
+            for (int m = 0; m < 4; m++) {
+                w[m] = analysis ? DEC_LO[3 - m] : REC_LO[m];
+                w[4 + m] = analysis ? DEC_HI[3 - m] : REC_HI[m];
+            }
+            return Tensors.fromDoubles(w, 2, 1, 4).to(like.device(), like.scalar_type());
+        });
     }
 
     private static long symmetric(long i, long n) {

@@ -110,28 +110,34 @@ public final class SenseSolvers {
             Tensor b = torch.fft_ifftshift(physics.adjoint(y), lastTwo);
             java.util.function.UnaryOperator<Tensor> normal = physics.normalInFftOrder(b.device());
             long h = b.size(-2), w = b.size(-1);
-            Wavelet wavelet = new Wavelet(h, w);
-            Tensor threshold = lam.to(b.device(), torch.ScalarType.Float).mul(Torch.scalar(FISTA_STEP)).view(-1, 1, 1, 1);
-            BartRandom random = new BartRandom(1);
-            int limitW = 1 << wavelet.shiftLevels(1), limitH = 1 << wavelet.shiftLevels(0);
-            Tensor x = torch.zeros_like(b);
-            Tensor previous = torch.zeros_like(b);
-            double t = 1;
-            for (int i = 0; i < iterations; i++) {
-                try (PointerScope scope = new PointerScope()) {
-                    long sw = shifts ? random.upTo(limitW) : 0, sh = shifts ? random.upTo(limitH) : 0;   // BART: its dim 0 (our W) first
-                    Tensor rolled = torch.roll(x, new long[]{sh + h / 2, sw + w / 2}, lastTwo);
-                    Tensor z = torch.roll(wavelet.shrink(rolled, threshold), new long[]{-sh - h / 2, -sw - w / 2}, lastTwo);
-                    double next = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-                    Tensor v = z.add(z.sub(previous).mul(Torch.scalar((t - 1) / next)));
-                    previous.copy_(z);
-                    t = next;
-                    x.copy_(v.add(b.sub(normal.apply(v)).mul(Torch.scalar(FISTA_STEP))));
-                }
+            try (Wavelet wavelet = new Wavelet(h, w)) {
+                return fista(b, normal, wavelet, lam, iterations, shifts, h, w);
             }
-            x = torch.fft_fftshift(x, lastTwo);
-            return x;
         }
+    }
+
+    private static Tensor fista(Tensor b, java.util.function.UnaryOperator<Tensor> normal, Wavelet wavelet, Tensor lam, int iterations,
+                                boolean shifts, long h, long w) {
+        long[] lastTwo = {-2, -1};
+        Tensor threshold = lam.to(b.device(), torch.ScalarType.Float).mul(Torch.scalar(FISTA_STEP)).view(-1, 1, 1, 1);
+        BartRandom random = new BartRandom(1);
+        int limitW = 1 << wavelet.shiftLevels(1), limitH = 1 << wavelet.shiftLevels(0);
+        Tensor x = torch.zeros_like(b);
+        Tensor previous = torch.zeros_like(b);
+        double t = 1;
+        for (int i = 0; i < iterations; i++) {
+            try (PointerScope scope = new PointerScope()) {
+                long sw = shifts ? random.upTo(limitW) : 0, sh = shifts ? random.upTo(limitH) : 0;   // BART: its dim 0 (our W) first
+                Tensor rolled = torch.roll(x, new long[]{sh + h / 2, sw + w / 2}, lastTwo);
+                Tensor z = torch.roll(wavelet.shrink(rolled, threshold), new long[]{-sh - h / 2, -sw - w / 2}, lastTwo);
+                double next = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
+                Tensor v = z.add(z.sub(previous).mul(Torch.scalar((t - 1) / next)));
+                previous.copy_(z);
+                t = next;
+                x.copy_(v.add(b.sub(normal.apply(v)).mul(Torch.scalar(FISTA_STEP))));
+            }
+        }
+        return torch.fft_fftshift(x, lastTwo);
     }
 
     /**
@@ -169,8 +175,10 @@ public final class SenseSolvers {
         try (NoGradGuard guard = new NoGradGuard(); PointerScope scope = new PointerScope()) {
             double data = torch.view_as_real(physics.forward(x).sub(y)).square().sum().item_double() / 2;
             double l1 = 0;
-            for (Tensor band : new Wavelet(x.size(-2), x.size(-1)).forward(torch.view_as_real(x).movedim(-1, 0))) {
-                l1 += band.square().sum(new long[]{0}, false, new ScalarTypeOptional()).sqrt().sum().item_double();
+            try (Wavelet wavelet = new Wavelet(x.size(-2), x.size(-1))) {
+                for (Tensor band : wavelet.forward(torch.view_as_real(x).movedim(-1, 0))) {
+                    l1 += band.square().sum(new long[]{0}, false, new ScalarTypeOptional()).sqrt().sum().item_double();
+                }
             }
             return data + lam * l1;
         }

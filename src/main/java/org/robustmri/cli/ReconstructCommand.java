@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         "one forward pass per slice; writes fastMRI 'reconstruction' files and a provenance.json. --lambdas runs a grid of weights",
         "(one folder each), and with --validation keeps the weight with the best SSIM on the validation files."})
 final class ReconstructCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "CKPT|NAME", description = {"A checkpoint (.safetensors) written by train, PyTorch weights with --arch,",
+    @Option(names = "--model", required = true, paramLabel = "CKPT|NAME", description = {"A checkpoint (.safetensors) written by train, PyTorch weights (.safetensors, or torch.save's",
+            ".pt/.pth state dicts, Lightning .ckpt, {'model': ...} dicts; --arch unless the keys and size name a registered model),",
             "or a model without weights: cs-wavelet, cs-tv, cs-l2 or cs:key=value,... (see `models`)."})
     String modelArg;
 

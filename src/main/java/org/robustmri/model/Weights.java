@@ -1,6 +1,7 @@
 package org.robustmri.model;
 
 import org.robustmri.io.Safetensors;
+import org.robustmri.io.TorchCheckpoint;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -13,7 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Model weights to and from safetensors files, with strict name and shape checks (PyTorch's strict load). */
+/**
+ * Model weights to and from safetensors files, with strict name and shape checks (PyTorch's strict load). Weights
+ * as PyTorch writes them ({@code torch.save} state dicts, Lightning and checkpoint dicts; {@link TorchCheckpoint}) are
+ * read wherever safetensors are.
+ */
 public final class Weights {
     private Weights() {
     }
@@ -31,6 +36,7 @@ public final class Weights {
      * exist they must agree, so a checkpoint of one architecture is never read as another.
      */
     public static ReconstructionModel loadModel(Path file, ModelSpec requested) {
+        if (TorchCheckpoint.looksLikeOne(file)) return loadPyTorch(file, requested);
         Safetensors.Contents c = Safetensors.read(file);
         ModelSpec recorded;
         try {
@@ -51,8 +57,63 @@ public final class Weights {
         return m;
     }
 
+    /**
+     * A PyTorch file: the architecture is {@code requested}, or else the registered model whose family the key names
+     * show and whose parameter count the tensors have.
+     */
+    private static ReconstructionModel loadPyTorch(Path file, ModelSpec requested) {
+        TorchCheckpoint.Contents c = TorchCheckpoint.read(file);
+        ModelSpec spec = requested != null ? requested : inferSpec(file, c.tensors());
+        ReconstructionModel m = ModelRegistry.create(spec, 0);
+        copyInto(m, matchNames(m, c.tensors()), file);
+        m.parameters().moveTo(Torch.bestDevice());
+        return m;
+    }
+
+    /** The registered spec of a PyTorch state dict: family from its key names, size from its parameter count. */
+    static ModelSpec inferSpec(Path file, Map<String, Tensor> tensors) {
+        java.util.Set<String> keys = tensors.keySet();
+        String family = keys.stream().anyMatch(k -> k.matches("(.*\\.)?cascades\\.\\d+\\..*")) ? "varnet"
+                : keys.stream().anyMatch(k -> k.contains("patch_embed.")) ? "vit"
+                : keys.stream().anyMatch(k -> k.contains("down_sample_layers.")) ? "unet" : null;
+        long count = 0;
+        for (Tensor t : tensors.values()) count += t.numel();
+        if (family == null) throw new DataException(file, "the key names (" + first(new ArrayList<>(tensors.keySet())) + ") are not a U-Net, VarNet or ViT; give the architecture (--arch)");
+        for (ModelRegistry.Entry e : ModelRegistry.entries()) {
+            if (e.spec().family().equals(family) && e.parameterCount() == count) return e.spec();
+        }
+        throw new DataException(file, "holds a " + family + " of " + String.format(java.util.Locale.ROOT, "%,d", count)
+                + " parameters, which no registered model has; give the architecture (--arch " + family + ":key=value,...)");
+    }
+
+    /**
+     * The file's names as the model's: as they are, without the prefix every file key shares (a LightningModule's
+     * attribute, "model."), or with the prefix every model name shares (fastMRI's plain Unet under the paper's "unet.");
+     * the first that names exactly the model's parameters, else as they are (and the strict load says what differs).
+     */
+    static Map<String, Tensor> matchNames(ReconstructionModel model, Map<String, Tensor> tensors) {
+        java.util.Set<String> names = model.parameters().asMap().keySet();
+        if (names.equals(tensors.keySet())) return tensors;
+        String filePrefix = TorchCheckpoint.commonPrefix(tensors.keySet());
+        String modelPrefix = TorchCheckpoint.commonPrefix(names);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Map<String, Tensor> renamed = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                String k = attempt == 0 ? (filePrefix.isEmpty() ? null : e.getKey().substring(filePrefix.length())) : modelPrefix + e.getKey();
+                if (k == null) break;
+                renamed.put(k, e.getValue());
+            }
+            if (renamed.keySet().equals(names)) return renamed;
+        }
+        return tensors;
+    }
+
     /** Copies every tensor of {@code file} into the model; any missing, unexpected or mis-shaped name is an error. */
     public static Map<String, String> load(ReconstructionModel model, Path file) {
+        if (TorchCheckpoint.looksLikeOne(file)) {
+            copyInto(model, matchNames(model, TorchCheckpoint.read(file).tensors()), file);
+            return Map.of();
+        }
         Safetensors.Contents c = Safetensors.read(file);
         copyInto(model, c.tensors(), file);
         return c.metadata();

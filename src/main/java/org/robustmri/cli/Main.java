@@ -13,7 +13,7 @@ import java.util.List;
         description = "Deep-learning reconstruction of accelerated MRI and its robustness to distribution shift.",
         subcommands = {InfoCommand.class, MaskCommand.class, ZerofillCommand.class, MetricsCommand.class, ModelsCommand.class, TrainCommand.class, ReconstructCommand.class, EvaluateCommand.class, BenchCommand.class,
                 CatalogCommand.class, SelectCommand.class, SimulateCommand.class, ExperimentCommand.class,
-                ReportCommand.class, DemoCommand.class, SimilarityCommand.class, ConvertCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, DemoCommand.class, SimilarityCommand.class, ConvertCommand.class, ExportCommand.class, ExportModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_DATA = 1;
     public static final int EXIT_USAGE = 2;

@@ -217,7 +217,16 @@ public record ExperimentConfig(
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static ExperimentConfig read(Path file) {
-        return org.robustmri.io.YamlFiles.read(YAML, file, ExperimentConfig.class, "experiment config");
+        ExperimentConfig c = org.robustmri.io.YamlFiles.read(YAML, file, ExperimentConfig.class, "experiment config");
+        // a model's own file (a TorchScript module) is named relative to the config, like catalogs
+        Path dir = file.toAbsolutePath().getParent();
+        if (c.models() != null) {
+            for (ModelEntry m : c.models()) {
+                Object f = m.params().get("file");
+                if (f != null && !Path.of(f.toString()).isAbsolute()) m.set("file", dir.resolve(f.toString()).normalize().toString());
+            }
+        }
+        return c;
     }
 
     /** This config, checked for everything that needs no data: names, references between sections, ranges. */

@@ -2,6 +2,7 @@ package org.robustmri.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
  * names a family.
  */
 public abstract class ModelFamily {
-    /** One parameter of a family. {@code choices} is non-empty for text parameters. */
+    /** One parameter of a family. {@code choices} is non-empty for choice parameters; a {@code Path} parameter is free text. */
     public record Param(String name, Class<?> type, String defaultValue, List<String> choices, String help) {
         public static Param integer(String name, int defaultValue, String help) {
             return new Param(name, Integer.class, Integer.toString(defaultValue), List.of(), help);
@@ -24,6 +25,11 @@ public abstract class ModelFamily {
 
         public static Param choice(String name, String defaultValue, List<String> choices, String help) {
             return new Param(name, String.class, defaultValue, List.copyOf(choices), help);
+        }
+
+        /** Free text (a file name); empty until given (the family says when it needs it). */
+        public static Param text(String name, String help) {
+            return new Param(name, Path.class, "", List.of(), help);
         }
 
         /** The canonical text of a value of this parameter, or an error saying what is expected. */
@@ -44,6 +50,7 @@ public abstract class ModelFamily {
                 throw new IllegalArgumentException(family + " parameter '" + name + "' must be "
                         + (type == Integer.class ? "a positive integer" : "a non-negative number") + ", got '" + text + "'");
             }
+            if (type == Path.class) return text;
             String lower = text.toLowerCase(Locale.ROOT);
             if (!choices.contains(lower)) {
                 throw new IllegalArgumentException(family + " parameter '" + name + "' must be one of " + choices + ", got '" + text + "'");
@@ -128,6 +135,11 @@ public abstract class ModelFamily {
      * so datasets can be planned before a model is built.
      */
     public abstract org.robustmri.data.SampleTransform<? extends org.robustmri.data.Sample> transform(boolean requireTarget);
+
+    /** The samples a model of this spec consumes (a family whose input is a parameter decides by the spec). */
+    public org.robustmri.data.SampleTransform<? extends org.robustmri.data.Sample> transform(ModelSpec spec, boolean requireTarget) {
+        return transform(requireTarget);
+    }
 
     public abstract ReconstructionModel create(ModelSpec spec, long seed);
 }

@@ -23,6 +23,7 @@ public final class ModelRegistry {
         family(VarNet.FAMILY);
         family(VisionTransformer.FAMILY);
         family(CompressedSensing.FAMILY);
+        family(ScriptedModule.FAMILY);
         register("unet-xsmall", "unet", Map.of("chans", 10, "pools", 4), 757_501);
         register("unet-small", "unet", Map.of("chans", 32, "pools", 4), 7_756_097);
         register("unet-large", "unet", Map.of("chans", 128, "pools", 4), 124_093_697);

@@ -36,6 +36,11 @@ public final class Weights {
      * exist they must agree, so a checkpoint of one architecture is never read as another.
      */
     public static ReconstructionModel loadModel(Path file, ModelSpec requested) {
+        if (ScriptedModule.isScript(file)) {
+            ReconstructionModel m = ModelRegistry.create(ScriptedModule.specFor(file, requested), 0);
+            m.parameters().moveTo(Torch.bestDevice());
+            return m;
+        }
         if (TorchCheckpoint.looksLikeOne(file)) return loadPyTorch(file, requested);
         Safetensors.Contents c = Safetensors.read(file);
         ModelSpec recorded;

@@ -91,14 +91,14 @@ public final class TrainRun {
         int threads = Math.max(1, s.threads());
         ModelFamily family = ModelRegistry.family(modelSpec.family());
         Batching batching = "paper".equals(s.batching()) ? Batching.paper(s.batchSize()) : Batching.sameVolume(s.batchSize(), false);
-        SliceDataset<? extends Sample> trainSet = SliceDataset.builder(family.transform(true))
+        SliceDataset<? extends Sample> trainSet = SliceDataset.builder(family.transform(modelSpec, true))
                 .entries(trainEntries).dataRoot(root).masks(MaskPolicy.training(mask, s.dataSeed()))
                 .batching(batching).shuffle(true).seed(s.dataSeed())
                 .prefetch(threads, 4).build();
         DatasetBatchSource train = new DatasetBatchSource(trainSet, mixture, "mixture " + mixture);
         DatasetBatchSource val = null;
         if (!valEntries.isEmpty()) {
-            SliceDataset<? extends Sample> valSet = SliceDataset.builder(family.transform(true))
+            SliceDataset<? extends Sample> valSet = SliceDataset.builder(family.transform(modelSpec, true))
                     .entries(valEntries).dataRoot(root).masks(MaskPolicy.test(mask))
                     .batching(Batching.sameVolume(Math.max(1, s.batchSize()), true)).shuffle(false).seed(0)
                     .prefetch(threads, 4).build();

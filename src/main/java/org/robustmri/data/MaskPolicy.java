@@ -63,6 +63,10 @@ public final class MaskPolicy {
 
     /** The sampling for one sample of a volume. */
     public Sampling sampling(FastMriFile f, VolumeInfo v, int epoch, long sampleIndex) {
+        if (kind == Kind.NONE && !f.has(FastMriFile.MASK)) {
+            // the volume's own window and width (those of an augmented slice when it was flipped or rotated)
+            return new Sampling(null, 1, v.kspaceWidth(), v.padLeft(), v.padRight(), "fully-sampled", v.kspaceWidth());
+        }
         if (kind != Kind.TRAINING || f.has(FastMriFile.MASK)) return forFile(f, function);
         int width = v.kspaceWidth();
         long seed = sampleSeed(epoch, sampleIndex);

@@ -26,10 +26,9 @@ public final class MaskedKspaceTransform implements SampleTransform<KspaceSample
         Sampling s = c.sampling();
         float[] k;
         try (PointerScope scope = new PointerScope()) {
-            Tensor raw = Tensors.complexFilledBy(buf -> c.file().readKspaceSlice(c.slice(), buf), c.file().kspace().sliceShape());
-            k = Tensors.toFloats(MultiCoilMri.of(s).applyMask(raw));
+            k = Tensors.toFloats(MultiCoilMri.of(s).applyMask(c.kspace()));
         }
-        return new KspaceSample(k, v.coils(), v.kspaceHeight(), v.kspaceWidth(), v.readTarget(c.file(), c.slice(), requireTarget),
+        return new KspaceSample(k, v.coils(), v.kspaceHeight(), v.kspaceWidth(), c.target(requireTarget),
                 v.cropHeight(), v.cropWidth(), v.maxValue(), v.fileName(), c.slice(), s);
     }
 

@@ -48,6 +48,11 @@ final class Rng {
     }
 
     /** Uniform in [0, bound) by rejection (no modulo bias). */
+    /** Uniform in [0, 1) from the top 53 bits. */
+    double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
     int nextInt(int bound) {
         if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
         long rem = (Long.remainderUnsigned(-1L, bound) + 1) % bound; // 2^64 mod bound

@@ -50,6 +50,7 @@ public final class SliceDataset<T> {
     private final Batching batching;
     private final boolean shuffle;
     private final long seed;
+    private final boolean augment;
     private final int threads;
     private final int depth;
     private final AtomicReferenceArray<VolumeInfo> infos;
@@ -65,6 +66,7 @@ public final class SliceDataset<T> {
         this.batching = b.batching;
         this.shuffle = b.shuffle;
         this.seed = b.seed;
+        this.augment = b.augment;
         this.threads = b.threads;
         this.depth = b.depth;
         this.infos = new AtomicReferenceArray<>(entries.size());
@@ -93,6 +95,7 @@ public final class SliceDataset<T> {
         private long seed;
         private int threads = 2;
         private int depth = 8;
+        private boolean augment;
 
         private Builder(SampleTransform<T> transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
@@ -122,6 +125,15 @@ public final class SliceDataset<T> {
 
         public Builder<T> batching(Batching b) {
             this.batching = Objects.requireNonNull(b, "batching");
+            return this;
+        }
+
+        /**
+         * The paper's augmentation: one draw of its three coins per batch (seeded by {@link #seed}, the epoch and the
+         * batch), applied to every slice of the batch before its mask is drawn.
+         */
+        public Builder<T> augment(boolean on) {
+            this.augment = on;
             return this;
         }
 
@@ -301,14 +313,26 @@ public final class SliceDataset<T> {
     }
 
     private T read(FastMriFile f, SliceIndex ref, int epoch, long sampleIndex) {
-        VolumeInfo v = info(ref.volume(), f);
+        return read(f, ref, epoch, sampleIndex, Augmentation.NONE);
+    }
+
+    private T read(FastMriFile f, SliceIndex ref, int epoch, long sampleIndex, Augmentation augmentation) {
+        VolumeInfo v = info(ref.volume(), f).augmented(augmentation);
         org.robustmri.kspace.Sampling sampling = masks.sampling(f, v, epoch, sampleIndex);
-        return transform.apply(new SliceContext(f, v, ref.slice(), sampling, epoch, sampleIndex));
+        return transform.apply(new SliceContext(f, v, ref.slice(), sampling, epoch, sampleIndex, augmentation));
+    }
+
+    /** The augmentation of batch {@code index} of an epoch (none unless the dataset augments). */
+    Augmentation augmentation(int epoch, int index) {
+        if (!augment) return Augmentation.NONE;
+        Rng r = Rng.of(seed, Rng.hash("augment"), epoch, index);
+        return Augmentation.of(r.nextDouble(), r.nextDouble(), r.nextDouble());
     }
 
     /** One batch read on the calling thread; consecutive slices of one volume share one open file. */
     public LoadedBatch<T> readBatch(int epoch, int index, List<SliceIndex> refs, long firstSampleIndex) {
         List<T> samples = new ArrayList<>(refs.size());
+        Augmentation augmentation = augmentation(epoch, index);
         FastMriFile open = null;
         int openVolume = -1;
         try {
@@ -320,7 +344,7 @@ public final class SliceDataset<T> {
                     open = FastMriFile.open(files.get(r.volume()));
                     openVolume = r.volume();
                 }
-                samples.add(read(open, r, epoch, maskIndex(index, firstSampleIndex + i)));
+                samples.add(read(open, r, epoch, maskIndex(index, firstSampleIndex + i), augmentation));
             }
         } finally {
             if (open != null) open.close();
@@ -357,6 +381,7 @@ public final class SliceDataset<T> {
     @Override
     public String toString() {
         return "slice dataset: " + entries.size() + " volume(s), " + totalSlices + " slice(s), " + batching + ", masks "
-                + masks + (shuffle ? ", shuffled with seed " + seed : "") + ", " + threads + " prefetch thread(s)";
+                + masks + (shuffle ? ", shuffled with seed " + seed : "") + (augment ? ", the paper's flips and rotation" : "")
+                + ", " + threads + " prefetch thread(s)";
     }
 }

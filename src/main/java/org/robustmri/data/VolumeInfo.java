@@ -121,6 +121,15 @@ public record VolumeInfo(int index, CatalogEntry entry, Path file, int fileSlice
     }
 
     /** The same volume reconstructed at another size (a user's {@code --crop}), which must fit the k-space. */
+    /** The facts of this volume's slices after {@code a}: sizes swapped by a rotation, the window as {@link Augmentation#window}. */
+    public VolumeInfo augmented(Augmentation a) {
+        if (a.equals(Augmentation.NONE)) return this;
+        int[] window = a.window(padLeft, padRight, kspaceHeight, kspaceWidth);
+        return a.rotate()
+                ? new VolumeInfo(index, entry, file, fileSlices, coils, kspaceWidth, kspaceHeight, cropWidth, cropHeight, targetKey, maxValue, window[0], window[1])
+                : new VolumeInfo(index, entry, file, fileSlices, coils, kspaceHeight, kspaceWidth, cropHeight, cropWidth, targetKey, maxValue, window[0], window[1]);
+    }
+
     public VolumeInfo withCrop(int[] crop) {
         if (crop == null) return this;
         if (crop[0] > kspaceHeight || crop[1] > kspaceWidth) {

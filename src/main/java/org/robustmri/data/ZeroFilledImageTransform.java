@@ -27,9 +27,9 @@ public final class ZeroFilledImageTransform implements SampleTransform<ImageSamp
         int h = v.cropHeight(), w = v.cropWidth();
         float[] input;
         try (PointerScope scope = new PointerScope()) {
-            input = Tensors.toFloats(zeroFilled(c.file(), c.slice(), MultiCoilMri.of(c.sampling().withoutPadding()), h, w));
+            input = Tensors.toFloats(MultiCoilMri.of(c.sampling().withoutPadding()).zeroFilledRss(c.kspace(), h, w));
         }
-        return new ImageSample(input, v.readTarget(c.file(), c.slice(), requireTarget), h, w, v.maxValue(), v.fileName(),
+        return new ImageSample(input, c.target(requireTarget), h, w, v.maxValue(), v.fileName(),
                 c.slice(), c.sampling());
     }
 

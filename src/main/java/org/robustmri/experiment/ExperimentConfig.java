@@ -203,7 +203,7 @@ public record ExperimentConfig(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Recipe(Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip, TrainSpec.Mask mask,
-                         Integer threads, Integer validationVolumes, String batching, Double validationHoldout) {
+                         Integer threads, Integer validationVolumes, String batching, Double validationHoldout, Boolean augment) {
     }
 
     /** Every run is repeated for each model seed and each data seed. */

@@ -93,7 +93,7 @@ public final class TrainRun {
         Batching batching = "paper".equals(s.batching()) ? Batching.paper(s.batchSize()) : Batching.sameVolume(s.batchSize(), false);
         SliceDataset<? extends Sample> trainSet = SliceDataset.builder(family.transform(modelSpec, true))
                 .entries(trainEntries).dataRoot(root).masks(MaskPolicy.training(mask, s.dataSeed()))
-                .batching(batching).shuffle(true).seed(s.dataSeed())
+                .batching(batching).shuffle(true).seed(s.dataSeed()).augment(s.augmenting())
                 .prefetch(threads, 4).build();
         DatasetBatchSource train = new DatasetBatchSource(trainSet, mixture, "mixture " + mixture);
         DatasetBatchSource val = null;

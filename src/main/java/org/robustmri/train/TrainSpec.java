@@ -35,7 +35,7 @@ public record TrainSpec(
         List<String> catalogs, String dataRoot,
         Map<String, JsonNode> train, JsonNode weights, String dataFraction, Long slicesPerEpoch,
         JsonNode validation, Integer validationVolumes, List<String> validationCatalogs,
-        String sampling, String batching, Double validationHoldout) {
+        String sampling, String batching, Double validationHoldout, Boolean augment) {
 
     /**
      * The undersampling of training (a fresh mask per sample, or per batch with {@code batching: paper}) and
@@ -51,7 +51,7 @@ public record TrainSpec(
     /** A spec with nothing set (every value takes its default). */
     public static TrainSpec empty() {
         return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static TrainSpec read(Path file) {
@@ -96,7 +96,7 @@ public record TrainSpec(
                 catalogs == null ? null : catalogs.stream().map(f).toList(), dataRoot == null ? null : f.apply(dataRoot),
                 train, weights, dataFraction, slicesPerEpoch, validation, validationVolumes,
                 validationCatalogs == null ? null : validationCatalogs.stream().map(f).toList(),
-                sampling, batching, validationHoldout);
+                sampling, batching, validationHoldout, augment);
     }
 
     public String toYaml() {
@@ -105,6 +105,11 @@ public record TrainSpec(
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** True when training samples get the paper's random flips and rotation ({@code augment: true}; off by default). */
+    public boolean augmenting() {
+        return Boolean.TRUE.equals(augment);
     }
 
     /** The spec with every absent value set to the paper's recipe. */
@@ -119,7 +124,7 @@ public record TrainSpec(
                 catalogs == null ? List.of() : catalogs, dataRoot,
                 train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
                 validation, validationVolumes, validationCatalogs,
-                sampling == null ? "fixed" : sampling, batching == null ? "volume" : batching, validationHoldout);
+                sampling == null ? "fixed" : sampling, batching == null ? "volume" : batching, validationHoldout, augment);
     }
 
     /**

@@ -74,4 +74,43 @@ class AugmentationTest {
         assertThat(new Augmentation(false, true, true).window(4, 132, 150, 140)).containsExactly(0, 150);
         assertThat(Augmentation.of(0.7, 0.2, 0.5)).isEqualTo(new Augmentation(true, false, false));
     }
+
+    /**
+     * In training: one draw per batch, seeded; the fully sampled zero-filled input of an augmented slice is its
+     * augmented target (k-space and target stay consistent through the flips, the rotation and the phase correction),
+     * and every one of the eight transforms occurs.
+     */
+    @Test
+    void augmentedTrainingSamplesKeepKspaceAndTargetConsistent() {
+        for (String file : new String[]{"samples/real-kspace/pulseq_invivo_brain_16ch.h5", "src/test/resources/interop/varnet/padded_brain.h5"}) {
+            SliceDataset<ImageSample> ds = SliceDataset.builder(new ZeroFilledImageTransform(true)).files(java.util.List.of(Path.of(file)))
+                    .augment(true).seed(5).build();
+            SliceDataset<ImageSample> again = SliceDataset.builder(new ZeroFilledImageTransform(true)).files(java.util.List.of(Path.of(file)))
+                    .augment(true).seed(5).build();
+            for (int index = 0; index < 12; index++) {
+                Augmentation a = ds.augmentation(0, index);
+                assertThat(again.augmentation(0, index)).isEqualTo(a);
+                ImageSample s = ds.readBatch(0, index, java.util.List.of(new SliceDataset.SliceIndex(0, 0)), index).samples().get(0);
+                double max = 0, err = 0;
+                for (int i = 0; i < s.target().length; i++) {
+                    max = Math.max(max, s.target()[i]);
+                    err = Math.max(err, Math.abs(s.target()[i] - s.input()[i]));
+                }
+                assertThat(err / max).as(file + " " + a).isLessThan(1e-4);
+                boolean swapped = a.rotate();
+                Augmentation.Slice raw = slice(Path.of(file));
+                assertThat(s.height()).isEqualTo(swapped ? raw.targetWidth() : raw.targetHeight());
+            }
+        }
+        SliceDataset<ImageSample> ds = SliceDataset.builder(new ZeroFilledImageTransform(true))
+                .files(java.util.List.of(Path.of("samples/real-kspace/pulseq_invivo_brain_16ch.h5"))).augment(true).seed(5).build();
+        int[] counts = new int[8];
+        for (int index = 0; index < 800; index++) {
+            Augmentation a = ds.augmentation(1, index);
+            counts[(a.verticalFlip() ? 4 : 0) + (a.horizontalFlip() ? 2 : 0) + (a.rotate() ? 1 : 0)]++;
+        }
+        for (int c : counts) assertThat(c).isBetween(60, 140);   // 100 expected each; 4 standard deviations
+        assertThat(SliceDataset.builder(new ZeroFilledImageTransform(true)).files(java.util.List.of(Path.of("samples/real-kspace/pulseq_invivo_brain_16ch.h5")))
+                .seed(5).build().augmentation(0, 0)).isEqualTo(Augmentation.NONE);
+    }
 }

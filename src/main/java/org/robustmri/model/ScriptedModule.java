@@ -124,6 +124,9 @@ public final class ScriptedModule {
 
     /** Runs the module's forward, in training mode when gradients are recorded, else in evaluation mode. */
     private Tensor call(Tensor... inputs) {
+        if (!inputs[0].device().is_cpu()) {
+            throw new IllegalStateException("TorchScript models run on the CPU in this version (the module keeps its parameters there)");
+        }
         if (org.bytedeco.pytorch.GradMode.is_enabled()) module.train(true);
         else module.eval();
         IValueVector args = new IValueVector();

@@ -96,7 +96,10 @@ public final class Report {
         });
         List<String> findings = Findings.main(a, gains, names);
         findings.add(0, "Architectures: " + String.join("; ", view.labelled()) + ".");
-        findings.addAll(Findings.baselines(others));
+        // a tuned baseline's instances (NAME@SET) are summed up by its own finding; the table keeps every one
+        java.util.Set<String> tunedRuns = new java.util.HashSet<>();
+        for (TunedBaselines.Tuning t : tunings) tunedRuns.add(t.run());
+        findings.addAll(Findings.baselines(others.stream().filter(o -> !tunedRuns.contains(o.baseline())).toList()));
         findings.addAll(TunedBaselines.findings(tunings, transfers));
         if (sims != null) findings.addAll(Findings.similarity(a, simCorr, sims, names));
         findings.addAll(Findings.pathology(pathDiff, names));

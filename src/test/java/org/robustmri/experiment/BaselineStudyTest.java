@@ -89,7 +89,10 @@ class BaselineStudyTest {
         List<String> transfer = Files.readAllLines(out.resolve("analyses").resolve("lambda_transfer.csv"));
         assertThat(transfer).hasSize(1 + 2 * 2);
         assertThat(transfer).anyMatch(r -> r.startsWith("cs-wavelet-i5-espirit-c0.0,t2,0.0030,knee-pd-3T-15ch,out-of-distribution,") && r.contains(",pd,0.0030,"));
-        assertThat(Files.readString(out.resolve("summary.txt"))).contains("cs-wavelet-i5-espirit-c0.0: lambda tuned per training set on validation volumes (");
+        String summary = Files.readString(out.resolve("summary.txt"));
+        assertThat(summary).contains("cs-wavelet-i5-espirit-c0.0: lambda tuned per training set on validation volumes (");
+        assertThat(summary).doesNotContain("cs-wavelet-i5-espirit-c0.0@t2: mean SSIM");   // one finding, not one per instance
+        assertThat(Files.readAllLines(out.resolve("analyses").resolve("baselines.csv"))).anyMatch(r -> r.startsWith("cs-wavelet-i5-espirit-c0.0@t2,"));
     }
 
     @Test

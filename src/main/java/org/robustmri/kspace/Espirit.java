@@ -55,9 +55,9 @@ public final class Espirit {
     /**
      * The maps (C, H, W) of one slice's k-space {@code y} (C, H, W), complex, from the fully sampled rectangle
      * {@code rows} x {@code cols} ({start, length} each, in k-space indices) of which the centred
-     * {@code calibration}-sized part is used. Returns the maps with the eigenvalue map (H, W) of the first eigenvector.
+     * {@code calibration}-sized part is used.
      */
-    public static Maps maps(Tensor y, int[] rows, int[] cols, Settings s) {
+    public static Tensor maps(Tensor y, int[] rows, int[] cols, Settings s) {
         if (y.dim() != 3 || !y.is_complex()) throw new IllegalArgumentException("ESPIRiT takes complex k-space (C, H, W)");
         int[] r = centred(rows, s.calibration()), c = centred(cols, s.calibration());
         // a calibration band narrower than the kernel shrinks the kernel along that axis (at least 2 samples needed)
@@ -71,7 +71,6 @@ public final class Espirit {
         Tensor g = imageCovariance(kernels, h, w);               // (H*W, C, C) complex64
         Tensor reference = principalCoil(calib);            // (C)
         Tensor maps = torch.zeros_like(g.select(2, 0));
-        Tensor values = torch.zeros_like(torch.real(maps.select(1, 0)));
         for (long start = 0; start < h * w; start += PIXEL_BLOCK) {
             long n = Math.min(PIXEL_BLOCK, h * w - start);
             Tensor[] eig = dominantEigenvector(g.narrow(0, start, n));
@@ -80,9 +79,8 @@ public final class Espirit {
             Tensor phase = virtualCoil.div(virtualCoil.abs().clamp_min(Torch.scalar(1e-30)));
             Tensor kept = value.ge(Torch.scalar(s.crop())).unsqueeze(1);
             maps.narrow(0, start, n).copy_(torch.where(kept, vector.mul(phase.conj()), torch.zeros_like(vector)));
-            values.narrow(0, start, n).copy_(value);
         }
-        return new Maps(maps.t().reshape(coils, h, w).contiguous(), values.view(h, w));
+        return maps.t().reshape(coils, h, w).contiguous();
     }
 
     /**
@@ -99,10 +97,6 @@ public final class Espirit {
             v = v.div(norm.clamp_min(Torch.scalar(1e-30)));
         }
         return new Tensor[]{v.squeeze(2), torch.real(norm).view(-1)};
-    }
-
-    /** Maps (C, H, W) and the largest eigenvalue per pixel (H, W). */
-    public record Maps(Tensor maps, Tensor eigenvalues) {
     }
 
     /** The centred part of at most {@code size} of a {start, length} run. */

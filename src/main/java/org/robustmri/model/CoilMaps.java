@@ -28,28 +28,26 @@ final class CoilMaps {
      * Maps (B, C, H, W) of masked k-space {@code y} (B, C, H, W) by {@code method} ("calib" or "espirit"); ESPIRiT maps
      * are kept in {@link MapsCache} for the next lambda of a grid.
      */
-    static Tensor estimate(String method, Tensor y, MultiCoilMri physics, double crop) {
-        if (!"espirit".equals(method)) return calibration(y, physics);
-        return MapsCache.get(method + ":" + crop, physics.weights(), y, () -> espirit(y, physics, crop));
+    static Tensor estimate(String method, Tensor y, MultiCoilMri physics, int[][][] regions, double crop) {
+        if (!"espirit".equals(method)) return calibration(y, regions);
+        return MapsCache.get(method + ":" + crop, physics.weights(), y, () -> espirit(y, regions, crop));
     }
 
-    static Tensor espirit(Tensor y, MultiCoilMri physics, double crop) {
+    static Tensor espirit(Tensor y, int[][][] regions, double crop) {
         TensorVector maps = new TensorVector();
         for (int i = 0; i < y.size(0); i++) {
-            int[][] region = region(physics, i, (int) y.size(2), (int) y.size(3), y.size(0));
-            maps.push_back(Espirit.maps(y.select(0, i), region[0], region[1], Espirit.Settings.BART.withCrop(crop)).maps());
+            maps.push_back(Espirit.maps(y.select(0, i), regions[i][0], regions[i][1], Espirit.Settings.BART.withCrop(crop)));
         }
         return torch.stack(maps, 0);
     }
 
-    /** The Hann-tapered calibration maps (the class comment's {@code calib}). */
-    static Tensor calibration(Tensor y, MultiCoilMri physics) {
+    /** The Hann-tapered calibration maps (the class comment's {@code calib}) of the calibration regions of {@link #regions}. */
+    static Tensor calibration(Tensor y, int[][][] regions) {
         long[] s = Torch.shape(y);
         int b = (int) s[0], h = (int) s[2], w = (int) s[3];
         float[] window = new float[b * h * w];
         for (int i = 0; i < b; i++) {
-            int[][] region = region(physics, i, h, w, b);
-            int[] rows = region[0], cols = region[1];
+            int[] rows = regions[i][0], cols = regions[i][1];
             double[] wr = hann(rows[1]), wc = hann(cols[1]);
             for (int r = 0; r < rows[1]; r++) {
                 for (int c = 0; c < cols[1]; c++) {
@@ -69,7 +67,8 @@ final class CoilMaps {
     /** {@link #region} of every batch element of {@code y} (B, C, H, W). */
     static int[][][] regions(MultiCoilMri physics, Tensor y) {
         int[][][] out = new int[(int) y.size(0)][][];
-        for (int i = 0; i < out.length; i++) out[i] = region(physics, i, (int) y.size(2), (int) y.size(3), y.size(0));
+        float[] weights = physics.weights();
+        for (int i = 0; i < out.length; i++) out[i] = region(weights, physics.batched(), i, (int) y.size(2), (int) y.size(3), y.size(0));
         return out;
     }
 
@@ -77,11 +76,10 @@ final class CoilMaps {
      * The fully sampled calibration rectangle of batch element {@code i}: {rows {start, length}, columns {start, length}}
      * in k-space indices; all of it when the physics is fully sampled.
      */
-    static int[][] region(MultiCoilMri physics, int i, int h, int w, long batch) {
-        float[] weights = physics.weights();
+    private static int[][] region(float[] weights, boolean batched, int i, int h, int w, long batch) {
         if (weights == null) return new int[][]{{0, h}, {0, w}};
-        int maskHeight = weights.length / (int) (physics.batched() ? batch * w : w);
-        int offset = physics.batched() ? i * maskHeight * w : 0;
+        int maskHeight = weights.length / (int) (batched ? batch * w : w);
+        int offset = batched ? i * maskHeight * w : 0;
         int[] rows, cols;
         if (maskHeight == 1) {
             rows = new int[]{0, h};

@@ -87,11 +87,12 @@ public final class CompressedSensing extends KspaceDomainModel {
     protected Tensor forward(KspaceInput in) {
         try (NoGradGuard guard = new NoGradGuard()) {
             Tensor y = in.kspace();
-            MultiCoilMri physics = in.physics().withSensitivities(CoilMaps.estimate(maps, y, in.physics(), crop));
+            int[][][] regions = CoilMaps.regions(in.physics(), y);
+            MultiCoilMri physics = in.physics().withSensitivities(CoilMaps.estimate(maps, y, in.physics(), regions, crop));
             Tensor x = switch (reg) {
                 case "tv" -> SenseSolvers.solveTv(physics, y, lambda, iterations, true);
                 case "wavelet" -> SenseSolvers.solveWavelet(physics, y,
-                        SenseSolvers.bartScaling(y, CoilMaps.regions(in.physics(), y)).mul(org.robustmri.tensor.Torch.scalar(lambda)), iterations, true);
+                        SenseSolvers.bartScaling(y, regions).mul(org.robustmri.tensor.Torch.scalar(lambda)), iterations, true);
                 default -> SenseSolvers.solveL2(physics, y, lambda, iterations);
             };
             return Transforms.centerCrop(Transforms.complexAbs(x), in.cropHeight(), in.cropWidth());

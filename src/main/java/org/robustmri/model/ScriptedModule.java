@@ -150,14 +150,20 @@ public final class ScriptedModule {
         org.robustmri.io.AtomicFiles.write(file, tmp -> module.save(tmp));
     }
 
+    /** The module of {@code spec}, its parameters registered in the model's {@code params}. */
+    private static ScriptedModule loadInto(ModelSpec spec, Parameters params) {
+        ScriptedModule m = new ScriptedModule(spec);
+        m.parameters.asMap().forEach(params::add);
+        return m;
+    }
+
     /** {@code input=image}. */
     static final class Image extends ImageDomainModel {
         private final ScriptedModule module;
 
         Image(ModelSpec spec) {
             super(spec);
-            module = new ScriptedModule(spec);
-            module.parameters.asMap().forEach(params::add);
+            module = loadInto(spec, params);
         }
 
         @Override
@@ -172,8 +178,7 @@ public final class ScriptedModule {
 
         Kspace(ModelSpec spec) {
             super(spec);
-            module = new ScriptedModule(spec);
-            module.parameters.asMap().forEach(params::add);
+            module = loadInto(spec, params);
         }
 
         @Override

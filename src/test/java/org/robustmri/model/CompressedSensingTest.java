@@ -138,8 +138,8 @@ class CompressedSensingTest {
         assertThat(CoilMaps.centreRun(new float[]{1, 1, 0, 1}, 0, 1, 4)).containsExactly(2, 0); // centre unsampled
         assertThat(CoilMaps.hann(3)).containsExactly(new double[]{0.5, 1.0, 0.5}, org.assertj.core.data.Offset.offset(1e-12));
         Case c = bartCase();
-        Tensor maps = CoilMaps.calibration(c.y(), MultiCoilMri.of(Sampling.columns(Tensors.toFloats(c.golden().get("mask")), 0,
-                (int) c.y().size(3), "golden", 10)));
+        Tensor maps = CoilMaps.calibration(c.y(), CoilMaps.regions(MultiCoilMri.of(Sampling.columns(Tensors.toFloats(c.golden().get("mask")), 0,
+                (int) c.y().size(3), "golden", 10)), c.y()));
         Tensor power = torch.view_as_real(maps).square().sum(new long[]{-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
                 .sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
         assertThat(power.min().item_double()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
@@ -148,8 +148,8 @@ class CompressedSensingTest {
         float[] grid = new float[16 * 16];
         grid[0] = 1;
         MultiCoilMri empty = MultiCoilMri.of(Sampling.grid(grid, 16, 16, "corner"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CoilMaps.calibration(
-                        Tensors.complexFromInterleaved(new float[2 * 2 * 16 * 16], 1, 2, 16, 16), empty))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CoilMaps.regions(empty,
+                        Tensors.complexFromInterleaved(new float[2 * 2 * 16 * 16], 1, 2, 16, 16)))
                 .hasMessageContaining("no calibration region");
     }
 

@@ -35,6 +35,13 @@ def ssim_loss(x, y, data_range, win=7, k1=0.01, k2=0.03):
     return 1 - ((a1 * a2) / (b1 * b2)).mean()
 
 
+def forward(run, precision):
+    """The model's output, under CPU autocast to bfloat16 when asked (PyTorch's AMP recipe), as float32."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+        out = run()
+    return out.float()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--chans", type=int, default=32)
@@ -42,6 +49,8 @@ def main():
     ap.add_argument("--size", type=int, default=320)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the forward pass under torch.autocast('cpu', torch.bfloat16), the loss in float32")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -54,7 +63,7 @@ def main():
     for i in range(a.steps + 2):
         t0 = time.perf_counter()
         opt.zero_grad()
-        loss = ssim_loss(model(x), y, dr)
+        loss = ssim_loss(forward(lambda: model(x), a.precision), y, dr)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -62,8 +71,8 @@ def main():
             times.append(time.perf_counter() - t0)
     times.sort()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print("python-torch %s: unet chans=%d pools=%d %dx%d: step ms median %.1f best %.1f over %d; peak RSS %.0f MiB"
-          % (torch.__version__, a.chans, a.pools, a.size, a.size, 1000 * times[len(times) // 2], 1000 * times[0], len(times), peak))
+    print("python-torch %s %s: unet chans=%d pools=%d %dx%d: step ms median %.1f best %.1f over %d; peak RSS %.0f MiB"
+          % (torch.__version__, a.precision, a.chans, a.pools, a.size, a.size, 1000 * times[len(times) // 2], 1000 * times[0], len(times), peak))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,13 @@ import warnings
 import torch
 
 
+def forward(run, precision):
+    """The model's output, under CPU autocast to bfloat16 when asked (PyTorch's AMP recipe), as float32."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+        out = run()
+    return out.float()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fastmri-src", default=os.environ.get("FASTMRI_SRC"))
@@ -34,6 +41,8 @@ def main():
     ap.add_argument("--width", type=int, default=368)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the forward pass under torch.autocast('cpu', torch.bfloat16), the loss in float32")
     a = ap.parse_args()
     if a.fastmri_src:
         sys.path.insert(0, os.path.abspath(a.fastmri_src))
@@ -61,7 +70,7 @@ def main():
     for i in range(a.steps + 2):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        out = center_crop(model(masked, mask), (s, s)).unsqueeze(1)
+        out = center_crop(forward(lambda: model(masked, mask), a.precision), (s, s)).unsqueeze(1)
         loss = criterion(out, target, data_range)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0, norm_type=2.0)
@@ -70,8 +79,8 @@ def main():
             times.append(time.perf_counter() - t0)
     times.sort()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print("python-torch %s: varnet cascades=%d chans=%d sens_chans=%d coils=%d %dx%d: step ms median %.1f best %.1f "
-          "over %d; peak RSS %.0f MiB" % (torch.__version__, a.cascades, a.chans, a.sens_chans, a.coils, a.height,
+    print("python-torch %s %s: varnet cascades=%d chans=%d sens_chans=%d coils=%d %dx%d: step ms median %.1f best %.1f "
+          "over %d; peak RSS %.0f MiB" % (torch.__version__, a.precision, a.cascades, a.chans, a.sens_chans, a.coils, a.height,
                                           a.width, 1000 * times[len(times) // 2], 1000 * times[0], len(times), peak))
 
 

@@ -25,6 +25,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from vit_reference import build, load_refs  # noqa: E402
 
 
+def forward(run, precision):
+    """The model's output, under CPU autocast to bfloat16 when asked (PyTorch's AMP recipe), as float32."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+        out = run()
+    return out.float()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fastmri-src", default=os.environ.get("FASTMRI_SRC"))
@@ -35,6 +42,8 @@ def main():
     ap.add_argument("--size", type=int, default=320)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the forward pass under torch.autocast('cpu', torch.bfloat16), the loss in float32")
     a = ap.parse_args()
     R = load_refs(a.fastmri_src, a.paper_src)
     torch.set_num_threads(a.threads)
@@ -50,7 +59,7 @@ def main():
     for i in range(a.steps + 2):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        loss = criterion(model(x), y, data_range)
+        loss = criterion(forward(lambda: model(x), a.precision), y, data_range)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0, norm_type=2.)
         opt.step()
@@ -58,8 +67,8 @@ def main():
             times.append(time.perf_counter() - t0)
     times.sort()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print("python-torch %s: vit embed=%d heads=%d depth=%d %dx%d: step ms median %.1f best %.1f over %d; "
-          "peak RSS %.0f MiB" % (torch.__version__, a.embed_dim, a.heads, a.depth, a.size, a.size,
+    print("python-torch %s %s: vit embed=%d heads=%d depth=%d %dx%d: step ms median %.1f best %.1f over %d; "
+          "peak RSS %.0f MiB" % (torch.__version__, a.precision, a.embed_dim, a.heads, a.depth, a.size, a.size,
                                  1000 * times[len(times) // 2], 1000 * times[0], len(times), peak))
 
 

@@ -8,6 +8,7 @@ import org.robustmri.bench.TrainStepBench;
 import org.robustmri.model.ModelRegistry;
 import org.robustmri.model.ModelSpec;
 import org.robustmri.tensor.Torch;
+import org.robustmri.train.Precision;
 import org.robustmri.train.StepTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,15 +54,18 @@ final class BenchCommand {
         @Option(names = "--batch", defaultValue = "1") int batch;
         @Option(names = "--steps", defaultValue = "20") int steps;
         @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--precision", defaultValue = "fp32", description = {"fp32, or mixed precision: bf16 (CPU or CUDA autocast)",
+                "or fp16 (CUDA, with loss scaling) (default: ${DEFAULT-VALUE})."}) String precision;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             Torch.setThreads(threads);
+            Precision p = Precision.parse(precision);
             ModelSpec ms = chans != null ? ModelRegistry.resolve("unet", Map.of("chans", chans, "pools", pools)) : ModelRegistry.parse(model);
             int[] k = kspace == null ? new int[]{size, size} : org.robustmri.convert.ConvertOptions.size(kspace);
             StepTimer.Shape shape = new StepTimer.Shape(coils, k[0], k[1], Math.min(size, k[0]), Math.min(size, k[1]));
-            spec.commandLine().getOut().println(TrainStepBench.run(ms, shape, batch, steps, threads).line());
+            spec.commandLine().getOut().println(TrainStepBench.run(ms, shape, batch, steps, threads, p).line());
             return 0;
         }
     }

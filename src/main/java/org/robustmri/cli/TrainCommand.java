@@ -66,6 +66,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sampling", description = "fixed (a mixture's subset drawn once) | redraw (a new subset every epoch)") String sampling;
     @Option(names = "--batching", description = "volume (every slice once per epoch, batches of one volume) | paper (the paper's batches)") String batching;
     @Option(names = "--validation-holdout", description = "Hold this fraction of each training distribution's volumes out for validation.") Double validationHoldout;
+    @Option(names = "--augment", negatable = true, description = "The paper's random k-space flips and 90-degree rotations of training slices.") Boolean augment;
+    @Option(names = "--precision", description = {"fp32 (default) | bf16 (mixed precision by autocast, CPU or CUDA) | fp16 (CUDA, with loss scaling);",
+            "weights, optimizer state, loss and checkpoints stay float32."}) String precision;
 
     @Option(names = "--nproc", paramLabel = "N", description = {"Data-parallel training with N ranks on this host (c10d/Gloo; NCCL needs the GPU build):",
             "--batch-size is the global batch, each rank takes 1/N of every batch."}) Integer nproc;
@@ -168,6 +171,8 @@ final class TrainCommand implements Callable<Integer> {
         m.put("sampling", sampling);
         m.put("batching", batching);
         m.put("validation_holdout", validationHoldout);
+        m.put("augment", augment);
+        m.put("precision", precision);
         return m;
     }
 }

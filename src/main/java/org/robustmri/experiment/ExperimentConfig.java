@@ -203,7 +203,8 @@ public record ExperimentConfig(
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Recipe(Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip, TrainSpec.Mask mask,
-                         Integer threads, Integer validationVolumes, String batching, Double validationHoldout, Boolean augment) {
+                         Integer threads, Integer validationVolumes, String batching, Double validationHoldout, Boolean augment,
+                         String precision) {
     }
 
     /** Every run is repeated for each model seed and each data seed. */

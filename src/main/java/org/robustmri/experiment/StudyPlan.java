@@ -48,7 +48,7 @@ final class StudyPlan {
     TrainSpec specFor(ExperimentConfig.TrainingSet set, ExperimentConfig.ModelEntry m, long modelSeed, long dataSeed) {
         ExperimentConfig cfg = ctx.config();
         ExperimentConfig.Recipe r = cfg.recipe() == null
-                ? new ExperimentConfig.Recipe(null, null, null, null, null, null, null, null, null, null, null) : cfg.recipe();
+                ? new ExperimentConfig.Recipe(null, null, null, null, null, null, null, null, null, null, null, null) : cfg.recipe();
         Map<String, JsonNode> train = new LinkedHashMap<>();
         ArrayNode validation = JsonNodeFactory.instance.arrayNode();
         for (String c : set.components()) {
@@ -64,7 +64,7 @@ final class StudyPlan {
                 modelSeed, dataSeed, r.threads(), r.mask(), catalogs, ctx.dataRoot(), train, set.weights(),
                 set.dataFraction(), set.slicesPerEpoch(), withValidation ? validation : null,
                 withValidation || holdout ? r.validationVolumes() : null, withValidation ? ctx.validationCatalogs() : null,
-                set.sampling(), r.batching(), r.validationHoldout(), r.augment()).withDefaults();
+                set.sampling(), r.batching(), r.validationHoldout(), r.augment(), r.precision()).withDefaults();
     }
 
     /** Every run of the grid, in the order of the models list, then training sets, then seeds. */

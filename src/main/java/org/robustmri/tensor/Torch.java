@@ -98,6 +98,29 @@ public final class Torch {
         }
     }
 
+    private static volatile boolean bf16Checked;
+
+    /**
+     * Before the first bfloat16 convolution (mixed-precision training): oneDNN's bfloat16 kernels are other kernels than
+     * its float32 ones and are checked on their own; if they are wrong here, oneDNN is switched off for the process
+     * (ATen's convolutions, slower, pass the check) and {@link #convolutions()} says so.
+     */
+    public static synchronized void checkLowPrecisionConvolutions() {
+        init();
+        if (bf16Checked || convolutions.startsWith("oneDNN (unchecked")) return;
+        String bad = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
+        if (bad != null && torch.globalContext().userEnabledMkldnn()) {
+            torch.globalContext().setUserEnabledMkldnn(false);
+            String again = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
+            if (again != null) throw new IllegalStateException("libtorch's bfloat16 convolutions are wrong on this CPU: " + again);
+            convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU)";
+            org.slf4j.LoggerFactory.getLogger(Torch.class).debug("libtorch's oneDNN bfloat16 convolutions failed a float64 check ({}); using ATen's", bad);
+        } else if (bad != null) {
+            throw new IllegalStateException("libtorch's bfloat16 convolutions are wrong on this CPU: " + bad);
+        }
+        bf16Checked = true;
+    }
+
     /** Which convolutions libtorch runs here, and why (recorded in provenance). */
     public static String convolutions() {
         return loaded ? convolutions : null;

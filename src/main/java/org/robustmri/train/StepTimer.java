@@ -49,6 +49,11 @@ public final class StepTimer {
 
     /** Milliseconds of each of {@code steps} timed steps after {@code warmup} untimed ones, ascending. */
     public static List<Double> millis(ReconstructionModel model, Shape shape, int batch, int warmup, int steps) {
+        return millis(model, shape, batch, warmup, steps, Precision.FP32);
+    }
+
+    /** As {@link #millis(ReconstructionModel, Shape, int, int, int)}, the forward pass in {@code precision}. */
+    public static List<Double> millis(ReconstructionModel model, Shape shape, int batch, int warmup, int steps, Precision precision) {
         Path dir;
         try {
             dir = Files.createTempDirectory("robustmri-step-timer");
@@ -59,17 +64,21 @@ public final class StepTimer {
             List<? extends Sample> samples = samples(model, shape, batch, dir.resolve("timing.h5"));
             Adam adam = Adam.standard(model.parameters());
             Device device = model.parameters().device();
+            precision.checkDevice(device);
+            LossScaler scaler = precision.needsLossScaling() ? new LossScaler() : null;
             List<Double> times = new ArrayList<>();
             model.train(true);
             for (int i = 0; i < warmup + steps; i++) {
                 long t0 = System.nanoTime();
                 try (PointerScope scope = new PointerScope()) {
                     Adam.zeroGrad(model.parameters());
-                    Tensor loss = Loss.SSIM.compute(Inference.forward(model, samples), Inference.targets(samples, device),
+                    Tensor loss = Loss.SSIM.compute(precision.forward(model, samples, device), Inference.targets(samples, device),
                             Inference.dataRanges(samples, device));
-                    loss.backward();
-                    GradientClipping.clip(model.parameters(), 1.0);
-                    adam.step(model.parameters(), 1e-3);
+                    (scaler == null ? loss : scaler.scaled(loss)).backward();
+                    if (scaler == null || scaler.unscaleAndUpdate(model.parameters())) {
+                        GradientClipping.clip(model.parameters(), 1.0);
+                        adam.step(model.parameters(), 1e-3);
+                    }
                     loss.item_double(); // wait for the device
                 }
                 if (i >= warmup) times.add((System.nanoTime() - t0) / 1e6);
@@ -87,7 +96,7 @@ public final class StepTimer {
     }
 
     /** One batch of the model's samples from a random file of the given shape. */
-    private static List<? extends Sample> samples(ReconstructionModel model, Shape s, int batch, Path file) {
+    static List<? extends Sample> samples(ReconstructionModel model, Shape s, int batch, Path file) {
         Random r = new Random(0);
         float[] k = new float[batch * s.coils() * s.kspaceHeight() * s.kspaceWidth() * 2];
         for (int i = 0; i < k.length; i++) k[i] = (float) r.nextGaussian();

@@ -232,7 +232,7 @@ public final class TrainRun {
         RunDirectory run = new RunDirectory(dir);
         ReconstructionModel model = ModelRegistry.create(p.modelSpec(), s.seed());
         TrainConfig cfg = new TrainConfig(s.lr(), s.epochs(), Loss.parse(s.loss()), s.gradClip(), s.seed(), s.dataSeed(),
-                0.01, 25.0, 1.0);
+                0.01, 25.0, 1.0, Precision.parse(s.precision()));
         BatchSource train = dist.world() == 1 ? p.train() : p.train().forRank(dist.rank(), dist.world());
         BatchSource val = p.validation() == null || dist.world() == 1 ? p.validation() : p.validation().forRank(dist.rank(), dist.world());
         if (!dist.isLeader()) {

@@ -23,7 +23,8 @@ import java.util.Map;
  * draws, one mask per batch). {@code sampling: fixed} keeps a mixture's subsets fixed for the whole run,
  * {@code redraw} draws them afresh every epoch. {@code model} is a registered name or a family; {@code chans}, {@code pools} and
  * {@code model_params} override its parameters (e.g. {@code model: varnet, model_params: {cascades: 4}}). {@code train} maps distribution names to attribute-filter lists; a single
- * distribution trains on it alone, several form a mixture with {@code weights}.
+ * distribution trains on it alone, several form a mixture with {@code weights}. {@code precision} is {@code fp32}
+ * (default), {@code bf16} or {@code fp16} ({@link Precision}); {@code augment: true} adds the paper's flips and rotations.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +36,7 @@ public record TrainSpec(
         List<String> catalogs, String dataRoot,
         Map<String, JsonNode> train, JsonNode weights, String dataFraction, Long slicesPerEpoch,
         JsonNode validation, Integer validationVolumes, List<String> validationCatalogs,
-        String sampling, String batching, Double validationHoldout, Boolean augment) {
+        String sampling, String batching, Double validationHoldout, Boolean augment, String precision) {
 
     /**
      * The undersampling of training (a fresh mask per sample, or per batch with {@code batching: paper}) and
@@ -51,7 +52,7 @@ public record TrainSpec(
     /** A spec with nothing set (every value takes its default). */
     public static TrainSpec empty() {
         return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static TrainSpec read(Path file) {
@@ -96,7 +97,7 @@ public record TrainSpec(
                 catalogs == null ? null : catalogs.stream().map(f).toList(), dataRoot == null ? null : f.apply(dataRoot),
                 train, weights, dataFraction, slicesPerEpoch, validation, validationVolumes,
                 validationCatalogs == null ? null : validationCatalogs.stream().map(f).toList(),
-                sampling, batching, validationHoldout, augment);
+                sampling, batching, validationHoldout, augment, precision);
     }
 
     public String toYaml() {
@@ -124,7 +125,8 @@ public record TrainSpec(
                 catalogs == null ? List.of() : catalogs, dataRoot,
                 train == null ? new LinkedHashMap<>() : train, weights, dataFraction, slicesPerEpoch,
                 validation, validationVolumes, validationCatalogs,
-                sampling == null ? "fixed" : sampling, batching == null ? "volume" : batching, validationHoldout, augment);
+                sampling == null ? "fixed" : sampling, batching == null ? "volume" : batching, validationHoldout, augment,
+                precision == null ? "fp32" : precision);
     }
 
     /**
@@ -147,6 +149,7 @@ public record TrainSpec(
         check(s.validationHoldout() == null || s.validation() == null, "give either validation (a distribution) or validation_holdout, not both");
         try {
             Loss.parse(s.loss());
+            Precision.parse(s.precision());
             TrainRun.modelSpec(s);
             if (s.mask().type() == null) throw new IllegalArgumentException("mask needs a type");
             org.robustmri.mask.MaskFunction.fromName(s.mask().type(), s.mask().accelerations() == null ? List.of() : s.mask().accelerations(),

@@ -75,13 +75,17 @@ public final class Trainer {
         OneCycleSchedule schedule = config.schedule(totalSteps);
         model.parameters().moveTo(Torch.bestDevice()); // a CUDA device when libtorch reports one
         org.bytedeco.pytorch.Device device = model.parameters().device();
+        config.precision().checkDevice(device);
         Adam adam = Adam.standard(model.parameters());
+        LossScaler scaler = config.precision().needsLossScaling() ? new LossScaler() : null;
         Progress progress = new Progress(0, 0, 0);
         Optional<RunDirectory.Commit> last = dir.latestVerifiedCommit();
         if (last.isPresent()) {
             RunDirectory.Commit c = last.get();
             Weights.load(model, dir.checkpoint(c.epoch()));
-            adam.load(Safetensors.read(dir.optimizerState(c.epoch())).tensors());
+            Map<String, Tensor> state = Safetensors.read(dir.optimizerState(c.epoch())).tensors();
+            adam.load(state);
+            if (scaler != null) scaler.load(state);
             progress = new Progress(c.epoch(), c.step(), c.wallSeconds());
         } else {
             dist.broadcastParameters(model.parameters()); // every rank starts from rank 0's weights
@@ -100,7 +104,7 @@ public final class Trainer {
                 while (it.hasNext()) {
                     Batch batch = it.next();
                     double lr = schedule.lr(step);
-                    double loss = step(batch, epoch, step, lr, adam, device);
+                    double loss = step(batch, epoch, step, lr, adam, scaler, device);
                     logRows.add(String.format(Locale.ROOT, "%d,%d,%.8g,%.8g,", step, epoch, loss, lr));
                     lossSum += loss;
                     n++;
@@ -111,7 +115,7 @@ public final class Trainer {
             double val = validation == null ? Double.NaN : validate(epoch);
             logRows.add(String.format(Locale.ROOT, "%d,%d,,,%s", step, epoch, Double.isNaN(val) ? "" : String.format(Locale.ROOT, "%.8g", val)));
             wall += (System.nanoTime() - t0) / 1e9;
-            if (dist.isLeader()) commitEpoch(epoch, step, adam, wall, logRows);
+            if (dist.isLeader()) commitEpoch(epoch, step, adam, scaler, wall, logRows);
             dist.barrier();
             listener.onEpoch(epoch, lossSum / Math.max(1, n), val);
             progress = new Progress(epoch, step, wall);
@@ -121,16 +125,18 @@ public final class Trainer {
 
     /**
      * One optimisation step: forward, loss, backward, clipping, Adam; returns the loss. With several ranks the loss and
-     * the gradients are the batch-weighted sums over ranks, so every rank takes the same step.
+     * the gradients are the batch-weighted sums over ranks, so every rank takes the same step. The forward pass runs in
+     * the run's precision and the loss in float32; with fp16 the backward pass starts from the scaled loss and a step
+     * with overflowed gradients is skipped on every rank alike (they all see the same reduced gradients).
      */
-    private double step(Batch b, int epoch, long step, double lr, Adam adam, org.bytedeco.pytorch.Device device) {
+    private double step(Batch b, int epoch, long step, double lr, Adam adam, LossScaler scaler, org.bytedeco.pytorch.Device device) {
         try (PointerScope scope = new PointerScope()) {
             Adam.zeroGrad(model.parameters());
             double weight = b.size() / (double) b.globalSize();
             Tensor l = null;
             double loss = 0;
             if (b.size() > 0) {
-                Tensor out = Inference.forward(model, b.samples());
+                Tensor out = config.precision().forward(model, b.samples(), device);
                 l = config.loss().compute(out, Inference.targets(b.samples(), device), Inference.dataRanges(b.samples(), device));
                 loss = l.item_double();
             }
@@ -140,8 +146,9 @@ public final class Trainer {
                         "loss became %s at epoch %d step %d (volume %s); last good checkpoint: %s",
                         loss, epoch, step, b.volume(), epoch > 1 ? dir.checkpoint(epoch - 1) : "none (first epoch)"));
             }
-            if (l != null) l.backward();
+            if (l != null) (scaler == null ? l : scaler.scaled(l)).backward();
             dist.reduceGradients(model.parameters(), weight);
+            if (scaler != null && !scaler.unscaleAndUpdate(model.parameters())) return loss;
             GradientClipping.clip(model.parameters(), config.gradClip());
             adam.step(model.parameters(), lr);
             return loss;
@@ -159,7 +166,7 @@ public final class Trainer {
                 Batch b = it.next();
                 if (b.size() == 0) continue;
                 try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                    Tensor out = Inference.forward(model, b.samples()).cpu().to(torch.ScalarType.Double);
+                    Tensor out = config.precision().forward(model, b.samples(), model.parameters().device()).cpu().to(torch.ScalarType.Double);
                     Tensor y = Inference.targets(b.samples(), cpu).to(torch.ScalarType.Double);
                     Tensor range = Inference.dataRanges(b.samples(), cpu).to(torch.ScalarType.Double);
                     double[] perSlice = Tensors.toDoubles(Ssim.map(out, y, range.reshape(-1, 1, 1, 1))
@@ -179,12 +186,14 @@ public final class Trainer {
      * of all three (the commit point), then the views ({@code train_log.csv}, {@code last.safetensors}). A process
      * killed anywhere before the manifest redoes the epoch; after it, the views are rebuilt on resume.
      */
-    private void commitEpoch(int epoch, long step, Adam adam, double wall, List<String> logRows) {
+    private void commitEpoch(int epoch, long step, Adam adam, LossScaler scaler, double wall, List<String> logRows) {
         Map<String, String> meta = new LinkedHashMap<>(model.spec().toMetadata());
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Long.toString(step));
         Weights.save(model, dir.checkpoint(epoch), meta);
-        Safetensors.write(dir.optimizerState(epoch), adam.state(), Map.of("epoch", Integer.toString(epoch)));
+        Map<String, Tensor> state = new LinkedHashMap<>(adam.state());
+        if (scaler != null) state.putAll(scaler.state());
+        Safetensors.write(dir.optimizerState(epoch), state, Map.of("epoch", Integer.toString(epoch)));
         AtomicFiles.writeString(dir.epochLog(epoch), String.join("\n", logRows) + "\n");
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("epoch", epoch);

@@ -9,6 +9,7 @@ import org.robustmri.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -227,6 +228,52 @@ class CliTest {
                 .err()).contains("--arch is for checkpoints");
         assertThat(run("reconstruct", "--model", "unet-small", sim.toString(), "--out", tmp.resolve("y").toString()).err())
                 .contains("no such checkpoint");
+    }
+
+    /**
+     * Mixed precision from the command line: a bf16 run writes float32 checkpoints that differ from the fp32 run's
+     * (autocast ran) while scoring alike on validation, and records its precision; fp16 is refused on the CPU.
+     */
+    @Test
+    void aBfloat16RunTrainsWithFloat32CheckpointsAndRecordsItsPrecision() throws IOException {
+        Path sim = tmp.resolve("sim");
+        assertThat(run("simulate", "--distributions", "brain-t2-3T-16ch", "--volumes", "2", "--slices", "2", "--matrix", "32",
+                "--out", sim.toString()).code()).isZero();
+        Path catalog = tmp.resolve("catalog.csv"), dist = tmp.resolve("t2.yaml");
+        assertThat(run("catalog", sim.toString(), "--out", catalog.toString()).code()).isZero();
+        Files.writeString(dist, "- {datasetName: brain-t2-3T-16ch}\n");
+        java.util.Map<String, Path> runs = new java.util.LinkedHashMap<>();
+        for (String p : new String[]{"fp32", "bf16"}) {
+            Path out = tmp.resolve("run-" + p);
+            CliTestSupport.Result r = run("train", "--model", "unet", "--chans", "4", "--pools", "2", "--epochs", "1", "--catalog", catalog.toString(),
+                    "--train", "t2=" + dist, "--validation-holdout", "0.5", "--precision", p, "--out", out.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            runs.put(p, out);
+        }
+        assertThat(Files.readString(runs.get("bf16").resolve("config.yaml"))).contains("precision: \"bf16\"");
+        var a = org.robustmri.io.Safetensors.read(runs.get("fp32").resolve("checkpoints").resolve("last.safetensors")).tensors();
+        var b = org.robustmri.io.Safetensors.read(runs.get("bf16").resolve("checkpoints").resolve("last.safetensors")).tensors();
+        double diff = 0;
+        for (String k : a.keySet()) {
+            assertThat(b.get(k).scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            diff = Math.max(diff, a.get(k).sub(b.get(k)).abs().max().item_double());
+        }
+        assertThat(diff).isGreaterThan(0);
+        double va = lastValidation(runs.get("fp32")), vb = lastValidation(runs.get("bf16"));
+        assertThat(vb).isCloseTo(va, org.assertj.core.data.Offset.offset(0.02));
+        CliTestSupport.Result changed = run("train", "--resume", runs.get("bf16").toString(), "--precision", "fp32", "--epochs", "2");
+        assertThat(changed.code()).isNotZero();
+        assertThat(changed.err()).contains("precision");
+        CliTestSupport.Result half = run("train", "--model", "unet", "--chans", "4", "--pools", "2", "--epochs", "1", "--catalog", catalog.toString(),
+                "--train", "t2=" + dist, "--precision", "fp16", "--out", tmp.resolve("run-fp16").toString());
+        assertThat(half.code()).isNotZero();
+        assertThat(half.err()).contains("fp16 needs a CUDA device");
+    }
+
+    private static double lastValidation(Path run) throws IOException {
+        List<String> rows = Files.readAllLines(run.resolve("train_log.csv"));
+        String[] last = rows.get(rows.size() - 1).split(",", -1);
+        return Double.parseDouble(last[4]);
     }
 
     private static double ssim(Path recon, Path target) throws IOException {

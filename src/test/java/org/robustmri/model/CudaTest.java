@@ -38,4 +38,27 @@ class CudaTest {
             }
         }
     }
+
+    /** bf16 and fp16 (loss-scaled) steps on CUDA keep float32 weights and move them as a float32 step on the CPU does. */
+    @Test
+    void mixedPrecisionStepsOnCudaStayCloseToFloat32() {
+        if (!Torch.cudaAvailable()) System.out.println("CudaTest skipped: libtorch reports no CUDA device");
+        Assumptions.assumeTrue(Torch.cudaAvailable(), "libtorch reports no CUDA device: skipped");
+        for (org.robustmri.train.Precision p : List.of(org.robustmri.train.Precision.BF16, org.robustmri.train.Precision.FP16)) {
+            ReconstructionModel cpu = ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=2"), 1);
+            ReconstructionModel gpu = ModelRegistry.create(ModelRegistry.parse("unet:chans=4,pools=2"), 1);
+            gpu.parameters().moveTo(Torch.bestDevice());
+            StepTimer.Shape shape = StepTimer.Shape.image(48, 1);
+            StepTimer.millis(cpu, shape, 1, 0, 2);
+            StepTimer.millis(gpu, shape, 1, 0, 2, p);
+            for (String name : cpu.parameters().asMap().keySet()) {
+                try (PointerScope scope = new PointerScope()) {
+                    org.bytedeco.pytorch.Tensor g = gpu.parameters().get(name);
+                    assertThat(g.scalar_type().intern()).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+                    float[] a = Tensors.toFloats(cpu.parameters().get(name)), b = Tensors.toFloats(g);
+                    for (int i = 0; i < a.length; i++) assertThat(b[i]).as(p + " " + name).isCloseTo(a[i], org.assertj.core.data.Offset.offset(4.1e-3f));
+                }
+            }
+        }
+    }
 }

@@ -142,7 +142,7 @@ class VarNetTest {
         SliceDataset<? extends Sample> ds = SliceDataset.builder(m.transform(true)).entries(List.of(CatalogEntry.of(cells)))
                 .masks(MaskPolicy.test(EQUISPACED)).batching(Batching.inOrder(1)).prefetch(0, 1).build();
         // plain Adam at lr 1e-3 for one step: a one-cycle schedule of one step with div factors 1
-        TrainConfig cfg = new TrainConfig(1e-3, 1, Loss.SSIM, 1.0, 0, 0, 0.01, 1.0, 1.0);
+        TrainConfig cfg = new TrainConfig(1e-3, 1, Loss.SSIM, 1.0, 0, 0, 0.01, 1.0, 1.0, null);
         RunDirectory run = new RunDirectory(tmp.resolve("step"));
         new Trainer(m, cfg, new DatasetBatchSource(ds, null, "padded_brain slice 0"), null, run, null).run();
 

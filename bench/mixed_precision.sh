@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-/usr/bin/python3}
 : "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
-: "${PAPER_SRC:?set PAPER_SRC to a checkout of the paper's code}"
+: "${PAPER_SRC:?set PAPER_SRC to a checkout of MLI-lab/mri_data_diversity}"
 export FASTMRI_SRC PAPER_SRC OPENBLAS_NUM_THREADS=1
 threads=${THREADS:-2}
 pairs=${PAIRS:-2}

@@ -32,7 +32,9 @@ final class SimilarityCommand implements Callable<Integer> {
     @Option(names = "--embedding", defaultValue = Embeddings.DEFAULT, paramLabel = "NAME", description = {
             "random-conv (default; fixed-seed random convolutional features, no download), random-conv-centred (the same",
             "centred on 64 fixed noise images: a wider spread, the same order), random-conv:SEED, or",
-            "safetensors:FILE with your own convolution weights conv0.weight (C0, 1 or 3, k, k), conv0.bias, conv1.weight, ..."})
+            "safetensors:FILE with your own convolution weights conv0.weight (C0, 1 or 3, k, k), conv0.bias, conv1.weight, ..., or",
+            "clip:weights=FILE.safetensors[,act=quickgelu|gelu][,heads=N]: the paper's CLIP image embedding from the visual tower",
+            "of OpenAI CLIP or open_clip (ViT-B/32, ViT-B/16, ...) that you bring; nothing is downloaded."})
     String embedding;
 
     @Option(names = "--data-root", paramLabel = "DIR", description = "Where catalog rows' files are (as for train and select).")

@@ -43,8 +43,7 @@ public record ExperimentConfig(
         Boolean normalizeOutput,
         String earlyStopping,
         Integer parallel,
-        String similarityEmbedding,
-        Integer similarityMaxSlices,
+        Similarity similarity,
         String pathologyBoxes,
         List<JsonNode> baselines) {
 
@@ -205,6 +204,14 @@ public record ExperimentConfig(
     public record Recipe(Double lr, Integer epochs, Integer batchSize, String loss, Double gradClip, TrainSpec.Mask mask,
                          Integer threads, Integer validationVolumes, String batching, Double validationHoldout, Boolean augment,
                          String precision) {
+    }
+
+    /**
+     * The train-test similarity analysis: {@code embedding} (an {@link org.robustmri.similarity.Embeddings} name; files
+     * in it relative to the config) and {@code max_slices} per set.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Similarity(String embedding, Integer maxSlices) {
     }
 
     /** Every run is repeated for each model seed and each data seed. */

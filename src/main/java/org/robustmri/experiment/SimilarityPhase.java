@@ -35,8 +35,9 @@ final class SimilarityPhase {
 
     static void run(StudyContext ctx, List<Experiment.RunPlan> runs, Catalog test, Experiment.Listener l) {
         ExperimentConfig cfg = ctx.config();
-        Embedding e = Embeddings.of(cfg.similarityEmbedding() == null ? Embeddings.DEFAULT : cfg.similarityEmbedding());
-        int max = orDefault(cfg.similarityMaxSlices(), DEFAULT_MAX_SLICES);
+        ExperimentConfig.Similarity settings = cfg.similarity() == null ? new ExperimentConfig.Similarity(null, null) : cfg.similarity();
+        Embedding e = Embeddings.of(settings.embedding() == null ? Embeddings.DEFAULT : settings.embedding(), ctx::resolveConfigPath);
+        int max = orDefault(settings.maxSlices(), DEFAULT_MAX_SLICES);
         Path root = ctx.dataRootPath();
         Map<String, List<TrainTestSimilarity.SliceRef>> trainSets = new LinkedHashMap<>();
         for (Experiment.RunPlan r : runs) {

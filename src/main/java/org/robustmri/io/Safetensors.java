@@ -192,6 +192,8 @@ public final class Safetensors {
         return switch (name) {
             case "F32" -> torch.ScalarType.Float;
             case "F64" -> torch.ScalarType.Double;
+            case "F16" -> torch.ScalarType.Half; // half-precision weights (CLIP's are often distributed so); callers convert
+            case "BF16" -> torch.ScalarType.BFloat16;
             case "I64" -> torch.ScalarType.Long;
             case "I32" -> torch.ScalarType.Int;
             default -> throw new DataException(file, "unsupported safetensors dtype " + name);

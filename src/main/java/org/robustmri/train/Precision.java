@@ -52,8 +52,17 @@ public enum Precision {
         if (this == FP16 && !device.is_cuda()) {
             throw new IllegalArgumentException("precision fp16 needs a CUDA device (this run is on the CPU); use bf16 on the CPU");
         }
-        if (this == BF16 && !device.is_cuda()) Torch.checkLowPrecisionConvolutions();
+        if (this == BF16 && !device.is_cuda()) {
+            Torch.checkLowPrecisionConvolutions();
+            if (Torch.convolutions().startsWith("ATen") && WARNED.compareAndSet(false, true)) {
+                // ATen has no vectorised bfloat16 convolution: a U-Net step at 320 x 320 took 9x its float32 time (bench/README.md)
+                org.slf4j.LoggerFactory.getLogger(Precision.class).warn("bf16 runs on ATen's convolutions here ({}); they are"
+                        + " much slower in bfloat16 than in float32: prefer fp32 on this CPU", Torch.convolutions());
+            }
+        }
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A region in which ops autocast to this precision on {@code device}'s type; fp32 opens no region. */
     public Region autocast(Device device) {

@@ -3,7 +3,8 @@
 # varnet-small (8 coils) at 320x320, robustmri beside PyTorch's CPU autocast (Debian's python3-torch with the paper's
 # models), same threads, alternating in one run; then the validation SSIM of one short training run in each precision.
 #   PAPER_SRC=path/to/mri_data_diversity FASTMRI_SRC=path/to/fastMRI bench/mixed_precision.sh
-# PAIRS alternations per case (default 2), STEPS timed steps (default 3, after 2 untimed). ONEDNN=1 adds robustmri runs
+# PAIRS alternations per case (default 2), STEPS timed steps (default 3, after 2 untimed), CASES the models (default
+# "unet-small vit-small varnet-small"), ACCURACY=0 skips the training runs. ONEDNN=1 adds robustmri runs
 # with oneDNN forced on (ROBUSTMRI_CONVOLUTIONS=onednn): kernel speed only, on a CPU where oneDNN fails the start-up
 # check its results are wrong.
 set -euo pipefail
@@ -17,8 +18,10 @@ pairs=${PAIRS:-2}
 steps=${STEPS:-3}
 ./robustmri models > /dev/null
 echo "# $(date -u +%F) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores (robustmri's lines name the convolutions libtorch runs here)"
+cases=" ${CASES:-unet-small vit-small varnet-small} "
 run_case() { # name java-args python-script python-args
   local name=$1 jargs=$2 script=$3 pargs=$4
+  [[ "$cases" == *" $name "* ]] || return 0
   for ((i = 1; i <= pairs; i++)); do
     for p in fp32 bf16; do
       echo "# $name $p pair $i"

@@ -2,7 +2,7 @@
 """Golden vectors for the CLIP image embedding (org.robustmri.similarity.ClipEmbedding), made by OpenAI CLIP's own
 visual tower (clip/model.py, VisionTransformer) run with Debian's python3-torch on random weights.
 
-    CLIP_SRC=DIR /usr/bin/python3 tools/golden/gen_clip_vectors.py [OUT_DIR]
+    CLIP_SRC=DIR /usr/bin/python3 tools/golden/gen_clip_vectors.py [OUT_DIR] [--full]
 
 CLIP_SRC is a checkout of https://github.com/openai/CLIP (only clip/model.py is loaded: it needs torch alone). Run
 from the repository root; writes into src/test/resources/golden/ unless OUT_DIR is given:
@@ -19,6 +19,10 @@ each magnitude image divided by its maximum; its shorter side resized to 224 (th
 by bicubic interpolation with antialiasing (align_corners=False, as torchvision's Resize on tensors); values clamped to
 [0, 1]; a centred 224 x 224 crop (offset int(round((size - 224) / 2))); the grey image in all three channels;
 normalised with CLIP's mean (0.48145466, 0.4578275, 0.40821073) and std (0.26862954, 0.26130258, 0.27577711).
+
+With --full the towers have ViT-B/32's and ViT-B/16's real sizes (width 768, 12 layers, 12 heads, output 512; 88 M
+parameters each) and the files are named clip_b32_full / clip_b16_full / clip_vectors_full (not kept in the
+repository: 176 MB each; for a check by hand).
 
 Images: the shipped real brain (16 coils, root-sum-of-squares of slice 0, 128 x 128: upsampled), its centre
 100 x 70 (non-square, upsampled), and a 300 x 260 non-square image made from it (bilinear, downsampled with
@@ -93,15 +97,21 @@ def brain_image():
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/golden"
+    args = [a for a in sys.argv[1:] if a != "--full"]
+    full = "--full" in sys.argv[1:]
+    out = args[0] if args else "src/test/resources/golden"
+    size = "full" if full else "tiny"
     mod = load_clip_model()
     brain = torch.from_numpy(brain_image())[None, None]
     images = [brain, brain[..., 14:114, 29:99].contiguous(),
               F.interpolate(brain, size=(300, 260), mode="bilinear", align_corners=False).contiguous()]
-    towers = {"b32": tower(mod, 32, 128, 1, 32, 1), "b16": tower(mod, 16, 128, 2, 48, 2)}
+    if full:
+        towers = {"b32": tower(mod, 32, 768, 12, 512, 1), "b16": tower(mod, 16, 768, 12, 512, 2)}
+    else:
+        towers = {"b32": tower(mod, 32, 128, 1, 32, 1), "b16": tower(mod, 16, 128, 2, 48, 2)}
     for name, v in towers.items():
         st.save_file({"visual." + k: p.detach().half() for k, p in v.state_dict().items()},
-                     os.path.join(out, "clip_%s_tiny.safetensors" % name),
+                     os.path.join(out, "clip_%s_%s.safetensors" % (name, size)),
                      {"source": "random weights for OpenAI CLIP's VisionTransformer, tools/golden/gen_clip_vectors.py"})
     vectors = {}
     with torch.no_grad():
@@ -111,7 +121,7 @@ def main():
             vectors["grey.%d" % i] = grey(img)
             for name, v in towers.items():
                 vectors["%s.%d" % (name, i)] = v(px)
-    st.save_file(vectors, os.path.join(out, "clip_vectors.safetensors"),
+    st.save_file(vectors, os.path.join(out, "clip_vectors.safetensors" if not full else "clip_vectors_full.safetensors"),
                  {"source": "OpenAI CLIP clip/model.py VisionTransformer, Debian python3-torch " + torch.__version__})
     for k, t in vectors.items():
         print(k, tuple(t.shape), float(t.abs().max()))

@@ -27,7 +27,8 @@ public final class SimilarityBench {
     private SimilarityBench() {
     }
 
-    public static Result run(int train, int test, int dim, int threads) {
+    /** The search, and the embedding rate of {@code embedding} (an {@link Embeddings} name). */
+    public static Result run(int train, int test, int dim, int threads, String embedding) {
         SplittableRandom rng = new SplittableRandom(1);
         float[] tr = new float[train * dim], te = new float[test * dim];
         for (int i = 0; i < tr.length; i++) tr[i] = (float) rng.nextDouble();
@@ -37,7 +38,7 @@ public final class SimilarityBench {
         double secs = (System.nanoTime() - t0) / 1e9;
         double mean = Arrays.stream(r.similarity()).average().orElse(0);
         double peak = Timings.peakRssMiB();
-        String name = "random-conv";
+        String name = embedding;
         var e = Embeddings.of(name);
         double rate;
         try (PointerScope scope = new PointerScope()) {

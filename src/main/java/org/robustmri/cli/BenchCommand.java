@@ -104,18 +104,19 @@ final class BenchCommand {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "similarity", description = {"Exact cosine nearest-neighbour search of random embeddings (train x test x dimension),",
-            "as the train-test similarity analysis runs it; also the embedding rate of the default embedding on 320x320 images."})
+            "as the train-test similarity analysis runs it; also the embedding rate of the embedding (--embedding) on 320x320 images."})
     static final class Similarity implements Callable<Integer> {
         @Option(names = "--train", defaultValue = "100000") int train;
         @Option(names = "--test", defaultValue = "10000") int test;
         @Option(names = "--dim", defaultValue = "480", description = "Embedding dimension (default: ${DEFAULT-VALUE}, the random-conv embedding's).") int dim;
         @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--embedding", defaultValue = "random-conv", description = "Embedding whose rate is measured, e.g. clip:weights=FILE (default: ${DEFAULT-VALUE}).") String embedding;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             Torch.setThreads(threads);
-            SimilarityBench.run(train, test, dim, threads).lines().forEach(spec.commandLine().getOut()::println);
+            SimilarityBench.run(train, test, dim, threads, embedding).lines().forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }

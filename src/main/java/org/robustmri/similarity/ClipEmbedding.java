@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustmri.io.Manifest;
 import org.robustmri.io.Safetensors;
+import org.robustmri.tensor.Scopes;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -112,8 +113,15 @@ public final class ClipEmbedding implements Embedding {
         return dimension;
     }
 
+    /** Without gradients; each block's temporaries are freed as it ends (a PointerScope would keep them all, see Scopes). */
     @Override
     public Tensor embed(Tensor images) {
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            return Scopes.scoped(() -> tower(images));
+        }
+    }
+
+    private Tensor tower(Tensor images) {
         Tensor x = pixels(images);
         long n = x.size(0);
         x = torch.conv2d(x, get("conv1.weight"), new TensorOptional(), new long[]{patch, patch}, new long[]{0, 0}, new long[]{1, 1}, 1);
@@ -121,7 +129,11 @@ public final class ClipEmbedding implements Embedding {
         Tensor cls = get("class_embedding").view(1, 1, width).expand(new long[]{n, 1, width});
         x = torch.cat(new TensorVector(cls, x), 1).add(get("positional_embedding"));
         x = layerNorm(x, "ln_pre");
-        for (int i = 0; i < layers; i++) x = block(x, "transformer.resblocks." + i + ".");
+        for (int i = 0; i < layers; i++) {
+            Tensor in = x;
+            String prefix = "transformer.resblocks." + i + ".";
+            x = Scopes.scoped(() -> block(in, prefix));
+        }
         x = layerNorm(x.select(1, 0), "ln_post");
         return x.matmul(get("proj"));
     }

@@ -259,6 +259,15 @@ public final class TrainRun {
         }
     }
 
+    private static String precisionSpec(Precision p) {
+        return switch (p) {
+            case FP32 -> "fp32";
+            case BF16 -> "bf16 autocast forward; float32 weights, optimizer state, loss and checkpoints";
+            case FP16 -> "fp16 autocast forward with dynamic loss scaling (initial 2^16, x2 after 2000 good steps, x0.5 on overflow);"
+                    + " float32 weights, optimizer state, loss and checkpoints";
+        };
+    }
+
     private static void writeRunJson(RunDirectory run, Prepared p, Trainer.Progress progress, boolean resuming, int world) {
         Provenance prov = new Provenance("train")
                 .put("model", p.modelSpec().toString())
@@ -266,6 +275,7 @@ public final class TrainRun {
                 .put("config", TrainSpec.YAML.convertValue(p.spec(), Map.class))
                 .put("recipe", "adam(b1=0.9,b2=0.999,eps=1e-8) clip=" + p.spec().gradClip()
                         + " one-cycle(linear,pct_start=0.01,div=25,final_div=1) per step; " + Loss.parse(p.spec().loss()).spec())
+                .put("precision", precisionSpec(Precision.parse(p.spec().precision())))
                 .put("mask", p.mask().spec().toString() + " training: fresh per sample from (data_seed, epoch, index); validation: file-name seeded")
                 .put("validation_metric", MetricSpec.SSIM_SLICE.spec())
                 .put("seeds", Map.of("model", p.spec().seed(), "data", p.spec().dataSeed()))

@@ -55,7 +55,10 @@ public record TrainSpec(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** Our training config, or the paper's own run config ({@link PaperRunConfig}) translated into one. */
     public static TrainSpec read(Path file) {
+        JsonNode tree = org.robustmri.io.YamlFiles.read(YAML, file, JsonNode.class, "training config");
+        if (PaperRunConfig.is(tree)) return PaperRunConfig.toSpec(file, tree).withDefaults();
         return org.robustmri.io.YamlFiles.read(YAML, file, TrainSpec.class, "training config").withDefaults();
     }
 

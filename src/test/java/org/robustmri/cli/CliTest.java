@@ -236,11 +236,7 @@ class CliTest {
      */
     @Test
     void aBfloat16RunTrainsWithFloat32CheckpointsAndRecordsItsPrecision() throws IOException {
-        Path sim = tmp.resolve("sim");
-        assertThat(run("simulate", "--distributions", "brain-t2-3T-16ch", "--volumes", "2", "--slices", "2", "--matrix", "32",
-                "--out", sim.toString()).code()).isZero();
-        Path catalog = tmp.resolve("catalog.csv"), dist = tmp.resolve("t2.yaml");
-        assertThat(run("catalog", sim.toString(), "--out", catalog.toString()).code()).isZero();
+        Path catalog = simulatedBrainCatalog(2), dist = tmp.resolve("t2.yaml");
         Files.writeString(dist, "- {datasetName: brain-t2-3T-16ch}\n");
         java.util.Map<String, Path> runs = new java.util.LinkedHashMap<>();
         for (String p : new String[]{"fp32", "bf16"}) {
@@ -251,6 +247,7 @@ class CliTest {
             runs.put(p, out);
         }
         assertThat(Files.readString(runs.get("bf16").resolve("config.yaml"))).contains("precision: \"bf16\"");
+        assertThat(Files.readString(runs.get("bf16").resolve("run.json"))).contains("bf16 autocast forward");
         var a = org.robustmri.io.Safetensors.read(runs.get("fp32").resolve("checkpoints").resolve("last.safetensors")).tensors();
         var b = org.robustmri.io.Safetensors.read(runs.get("bf16").resolve("checkpoints").resolve("last.safetensors")).tensors();
         double diff = 0;
@@ -268,6 +265,31 @@ class CliTest {
                 "--train", "t2=" + dist, "--precision", "fp16", "--out", tmp.resolve("run-fp16").toString());
         assertThat(half.code()).isNotZero();
         assertThat(half.err()).contains("fp16 needs a CUDA device");
+    }
+
+    /** The paper's own run config from the command line: its augment_data, masks and batching reach the run. */
+    @Test
+    void thePapersRunConfigTrainsWithItsAugmentationMasksAndBatching() throws IOException {
+        Path catalog = simulatedBrainCatalog(1), config = tmp.resolve("unet-small_t2.yml");
+        Files.writeString(config, Files.readString(Path.of("configs/paper/splits/training_examples/unet-small_pd.yml"))
+                .replace("augment_data: False", "augment_data: True")
+                .replaceFirst("(?s)train_attr:.*?\n\n", "train_attr:\n  - datasetName: brain-t2-3T-16ch\n\n"));
+        Path out = tmp.resolve("paper-run");
+        CliTestSupport.Result r = run("train", "--config", config.toString(), "--catalog", catalog.toString(), "--model", "unet",
+                "--chans", "4", "--pools", "2", "--epochs", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String stored = Files.readString(out.resolve("config.yaml"));
+        assertThat(stored).contains("augment: true").contains("batching: \"paper\"").contains("unet-small_t2:").contains("brain-t2-3T-16ch");
+        assertThat(Files.readAllLines(out.resolve("train_log.csv"))).hasSizeGreaterThan(2);
+    }
+
+    /** A catalog of {@code volumes} simulated brain T2 volumes (2 slices, 32 x 32). */
+    private Path simulatedBrainCatalog(int volumes) {
+        Path sim = tmp.resolve("sim"), catalog = tmp.resolve("catalog.csv");
+        assertThat(run("simulate", "--distributions", "brain-t2-3T-16ch", "--volumes", String.valueOf(volumes), "--slices", "2",
+                "--matrix", "32", "--out", sim.toString()).code()).isZero();
+        assertThat(run("catalog", sim.toString(), "--out", catalog.toString()).code()).isZero();
+        return catalog;
     }
 
     private static double lastValidation(Path run) throws IOException {

@@ -52,6 +52,31 @@ class ClipEmbeddingTest {
         }
     }
 
+    /**
+     * The real ViT-B/32 and ViT-B/16 sizes (88 M parameters each, too large to keep here): run where
+     * {@code -Dclip.full=DIR} names the output of {@code gen_clip_vectors.py DIR --full}; says it is skipped elsewhere.
+     */
+    @Test
+    void fullSizeTowersMatchWhenTheirFilesAreGiven() {
+        String dir = System.getProperty("clip.full");
+        if (dir == null) System.out.println("ClipEmbeddingTest full-size towers skipped: no -Dclip.full=DIR");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "no -Dclip.full=DIR: skipped");
+        Map<String, Tensor> v = Safetensors.read(Path.of(dir, "clip_vectors_full.safetensors")).tensors();
+        for (String arch : new String[]{"b32", "b16"}) {
+            ClipEmbedding e = (ClipEmbedding) Embeddings.of("clip:weights=" + Path.of(dir, "clip_" + arch + "_full.safetensors"));
+            assertThat(e.architecture()).isEqualTo("ViT-B/" + arch.substring(1));
+            double worst = 0;
+            for (int i = 0; i < 3; i++) {
+                try (PointerScope scope = new PointerScope()) {
+                    float[] got = Tensors.toFloats(e.embed(v.get("image." + i))), want = Tensors.toFloats(v.get(arch + "." + i));
+                    for (int j = 0; j < got.length; j++) worst = Math.max(worst, Math.abs(got[j] - want[j]));
+                }
+            }
+            System.out.printf("ClipEmbeddingTest %s: largest difference to OpenAI's tower %.2g%n", e.architecture(), worst);
+            assertThat(worst).as(arch).isLessThan(1e-4);
+        }
+    }
+
     @Test
     void theActivationMattersAndBadOptionsAreNamed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Map<String, Tensor> v = Safetensors.read(GOLDEN.resolve("clip_vectors.safetensors")).tensors();

@@ -128,15 +128,27 @@ public final class Charts {
         return png(c);
     }
 
+    /** An embedding's spec shortened for an axis: "CLIP ViT-B/16", "random-conv", "conv-features". */
+    static String embeddingName(String spec) {
+        if (spec == null) return "embedding not recorded";
+        if (spec.startsWith("clip(")) {
+            int from = spec.indexOf(" from ");
+            return "CLIP " + spec.substring("clip(".length(), from < 0 ? spec.length() : from);
+        }
+        int paren = spec.indexOf('(');
+        return paren < 0 ? spec : spec.substring(0, paren);
+    }
+
     /**
      * Train-test similarity (x) against out-of-distribution SSIM (y), each centred on its test set's mean so that the
      * within-test-set relation (what the correlation table measures) shows for all test sets in one plot: colour per
      * architecture, circles for models trained on one distribution, diamonds for mixtures.
      */
-    public static byte[] similarity(List<Similarities.Point> points) {
+    public static byte[] similarity(List<Similarities.Point> points, String embedding) {
         if (points.isEmpty()) return null;
         XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM (centred per test set)")
-                .xAxisTitle("similarity to the training set minus the test set's mean").yAxisTitle("SSIM minus the test set's mean").build();
+                .xAxisTitle("similarity (" + embeddingName(embedding) + ") to the training set minus the test set's mean")
+                .yAxisTitle("SSIM minus the test set's mean").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);
         java.util.Map<List<String>, double[]> mean = new java.util.HashMap<>(); // (model, test) -> {sum x, sum y, n}

@@ -83,7 +83,7 @@ public final class Report {
         }
         figs.put("diversity", Charts.diversity(cmp));
         figs.put("matrix", Charts.matrix(a, names));
-        if (sims != null) figs.put("similarity", Charts.similarity(simPoints));
+        if (sims != null) figs.put("similarity", Charts.similarity(simPoints, sims.embedding()));
         try {
             Files.createDirectories(analyses);
             Files.createDirectories(figures);

@@ -33,4 +33,13 @@ class SimilaritiesTest {
         Files.writeString(f, "x,y\n1,2\n");
         assertThatThrownBy(() -> Similarities.read(f)).hasMessageContaining("similarity.csv").hasMessageContaining("not a similarity table");
     }
+
+    /** The similarity figure's axis names the embedding that made it. */
+    @org.junit.jupiter.api.Test
+    void theFigureNamesItsEmbedding() {
+        org.assertj.core.api.Assertions.assertThat(Charts.embeddingName(
+                "clip(ViT-B/16 from clip.safetensors sha256 0123456789ab,act=quickgelu,heads=12,input=...,output=512)")).isEqualTo("CLIP ViT-B/16");
+        org.assertj.core.api.Assertions.assertThat(Charts.embeddingName(
+                "random-conv(seed=0,layers=3x3 stride 2 1-16-32-64-128 relu,features=channel mean+std per layer,input=128x128 standardised)")).isEqualTo("random-conv");
+    }
 }

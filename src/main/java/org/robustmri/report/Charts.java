@@ -147,7 +147,7 @@ public final class Charts {
     public static byte[] similarity(List<Similarities.Point> points, String embedding) {
         if (points.isEmpty()) return null;
         XYChart c = new XYChartBuilder().width(W).height(H).title("Train-test similarity vs out-of-distribution SSIM (centred per test set)")
-                .xAxisTitle("similarity (" + embeddingName(embedding) + ") to the training set minus the test set's mean")
+                .xAxisTitle("similarity to the training set, centred (" + embeddingName(embedding) + ")")
                 .yAxisTitle("SSIM minus the test set's mean").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(9);

@@ -136,10 +136,12 @@ public final class Claims {
         }
 
         public String measure() {
+            if (runs == 0) return "needs runs evaluated at two or more epochs; every run here has one";
             return String.format(Locale.ROOT, "mean OOD SSIM drop from the peak epoch to the last over %d runs; holds above %.3f", runs, margin);
         }
 
         public String detail() {
+            if (runs == 0) return "";
             return String.format(Locale.ROOT, "%d/%d runs drop more; largest %.4f", dropped, runs, largestDrop);
         }
     }
@@ -207,14 +209,19 @@ public final class Claims {
         for (Arm arm : a.arms(model)) runs.addAll(a.runsOf(arm));
         runs.removeIf(r -> oodTestSets(a, r).isEmpty());
         if (!runs.isEmpty()) {
+            // a curve needs two evaluated epochs: with one, "falls after its peak" cannot be judged (n/a)
+            java.util.Set<String> curves = new java.util.HashSet<>();
             int dropped = 0;
             double largest = 0;
             for (Comparisons.Overfitting o : c.overfitting()) {
-                if (!o.model().equals(model) || Double.isNaN(o.dropAfterPeak())) continue;
+                if (!o.model().equals(model) || o.epochs() < 2 || Double.isNaN(o.dropAfterPeak())) continue;
+                curves.add(o.run());
                 if (o.dropAfterPeak() > a.options().overfittingDrop()) dropped++;
                 largest = Math.max(largest, o.dropAfterPeak());
             }
-            out.add(new Overfits(model, boot.estimate(cells -> meanDrop(cells, a, runs)), a.options().overfittingDrop(), dropped, runs.size(), largest));
+            runs.retainAll(curves);
+            Estimate e = runs.isEmpty() ? Estimate.NONE : boot.estimate(cells -> meanDrop(cells, a, runs));
+            out.add(new Overfits(model, e, a.options().overfittingDrop(), dropped, runs.size(), largest));
         }
         Fit fit = a.robustnessFit(model, h);
         if (fit.points() >= 2) {

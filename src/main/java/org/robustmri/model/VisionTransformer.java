@@ -179,8 +179,7 @@ public final class VisionTransformer extends ImageDomainModel {
         double scale = Math.pow(width / heads, -0.5);
         // libtorch's fused attention: the same softmax(q k^T * scale) v as the paper's explicit form, without keeping
         // the (heads, N, N) attention matrix for backward. Under mixed precision it runs in float32: its bfloat16 CPU
-        // kernel took 11x the float32 one at the paper's head width of 44 (1024 tokens, 9 heads: 997 vs 92 ms forward
-        // and backward)
+        // kernel is many times slower at the paper's head width of 44 (bench/README.md, mixed precision)
         Tensor a = (Autocast.active()
                 ? Autocast.suspended(() -> attention(q.to(torch.ScalarType.Float), k.to(torch.ScalarType.Float), v.to(torch.ScalarType.Float), scale))
                 : attention(q, k, v, scale)).transpose(1, 2).reshape(b, n, width);

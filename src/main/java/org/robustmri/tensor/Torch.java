@@ -105,9 +105,20 @@ public final class Torch {
      * its float32 ones and are checked on their own; if they are wrong here, oneDNN is switched off for the process
      * (ATen's convolutions, slower, pass the check) and {@link #convolutions()} says so.
      */
-    public static synchronized void checkLowPrecisionConvolutions() {
+    public static void checkLowPrecisionConvolutions() {
+        if (bf16Checked) return; // called before every mixed-precision forward pass: no lock once done
+        synchronized (Torch.class) {
+            checkLowPrecisionOnce();
+        }
+    }
+
+    private static void checkLowPrecisionOnce() {
         init();
-        if (bf16Checked || convolutions.startsWith("oneDNN (unchecked")) return;
+        if (bf16Checked) return;
+        if (convolutions.startsWith("oneDNN (unchecked")) {
+            bf16Checked = true;
+            return;
+        }
         String bad = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
         if (bad != null && torch.globalContext().userEnabledMkldnn()) {
             torch.globalContext().setUserEnabledMkldnn(false);

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.robustmri.tensor.Convolutions;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -147,7 +148,7 @@ public final class Wavelet implements AutoCloseable {
         if (s[0] && s[1]) {
             long h = x.size(-2), w = x.size(-1);
             Tensor padded = x.index_select(2, symmetricIndex(h, x)).index_select(3, symmetricIndex(w, x));
-            Tensor bands = torch.conv2d(padded, filters2d(x, true), new TensorOptional(), new long[]{2, 2}, new long[]{0, 0}, new long[]{1, 1}, 1);
+            Tensor bands = Convolutions.conv2d(padded, filters2d(x, true), null, new long[]{2, 2}, new long[]{0, 0});
             return new Tensor[]{bands.narrow(1, 0, 1), bands.narrow(1, 1, 3)};
         }
         if (s[1]) {
@@ -162,8 +163,7 @@ public final class Wavelet implements AutoCloseable {
     private Tensor merge(Tensor low, Tensor details, boolean[] s, long[] size) {
         if (s[0] && s[1]) {
             Tensor bands = torch.cat(new TensorVector(low, details), 1);
-            Tensor full = torch.conv_transpose2d(bands, filters2d(low, false), new TensorOptional(), new long[]{2, 2}, new long[]{0, 0},
-                    new long[]{0, 0}, 1, new long[]{1, 1});
+            Tensor full = Convolutions.convTranspose2d(bands, filters2d(low, false), new long[]{2, 2}, new long[]{0, 0});
             return full.narrow(2, 2, size[0]).narrow(3, 2, size[1]);
         }
         if (s[1]) return synthesise(low, details, size[1]);

@@ -78,6 +78,7 @@ public final class ScriptedModule {
         // run scripted graphs op by op under ordinary autograd: the graph executor's own differentiable subgraphs take
         // complex abs's gradient through sign(), which libtorch refuses for complex numbers (seen on a k-space model)
         torch.setGraphExecutorOptimize(false);
+        Torch.useUnpaddedConvolutions("a TorchScript model");
         if (spec.param("file").isEmpty()) throw new IllegalArgumentException("torchscript needs file=MODULE.ts (torch.jit.save)");
         Path file = Path.of(spec.param("file"));
         if (!isScript(file)) throw new DataException(file, "not a TorchScript file (torch.jit.save writes one)");

@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.robustmri.tensor.Convolutions;
 import org.robustmri.tensor.Torch;
 
 import java.util.ArrayDeque;
@@ -87,8 +88,7 @@ public final class UNet {
         out = applyConvBlock("conv.", out);
         for (int i = 0; i < pools; i++) {
             Tensor skip = stack.pop();
-            out = torch.conv_transpose2d(out, params.get(prefix + "up_transpose_conv." + i + ".layers.0.weight"),
-                    new TensorOptional(), TWO, ZERO, ZERO, 1, ONE);
+            out = Convolutions.convTranspose2d(out, params.get(prefix + "up_transpose_conv." + i + ".layers.0.weight"), TWO, ZERO);
             out = normAct(out);
             long padRight = out.size(-1) != skip.size(-1) ? 1 : 0;
             long padBottom = out.size(-2) != skip.size(-2) ? 1 : 0;
@@ -99,17 +99,17 @@ public final class UNet {
                 out = applyConvBlock("up_conv." + i + ".", out);
             } else {
                 out = applyConvBlock("up_conv." + i + ".0.", out);
-                out = torch.conv2d(out, params.get(prefix + "up_conv." + i + ".1.weight"),
-                        new TensorOptional(params.get(prefix + "up_conv." + i + ".1.bias")), ONE, ZERO, ONE, 1);
+                out = Convolutions.conv2d(out, params.get(prefix + "up_conv." + i + ".1.weight"),
+                        params.get(prefix + "up_conv." + i + ".1.bias"), ONE, ZERO);
             }
         }
         return out;
     }
 
     private Tensor applyConvBlock(String name, Tensor x) {
-        Tensor y = torch.conv2d(x, params.get(prefix + name + "layers.0.weight"), new TensorOptional(), ONE, ONE, ONE, 1);
+        Tensor y = Convolutions.conv2d(x, params.get(prefix + name + "layers.0.weight"), null, ONE, ONE);
         y = normAct(y);
-        y = torch.conv2d(y, params.get(prefix + name + "layers.4.weight"), new TensorOptional(), ONE, ONE, ONE, 1);
+        y = Convolutions.conv2d(y, params.get(prefix + name + "layers.4.weight"), null, ONE, ONE);
         return normAct(y);
     }
 

@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.robustmri.tensor.Convolutions;
 import org.robustmri.data.ImageSample;
 import org.robustmri.data.SampleTransform;
 import org.robustmri.tensor.Autocast;
@@ -166,10 +167,10 @@ public final class VisionTransformer extends ImageDomainModel {
      */
     private Tensor patchEmbedding(Tensor x, long b, long gh, long gw, long n) {
         Tensor w = params.get("net.patch_embed.proj.weight");
-        TensorOptional bias = new TensorOptional(params.get("net.patch_embed.proj.bias"));
-        if (!Autocast.active()) return torch.conv2d(x, w, bias, new long[]{patch, patch}, new long[]{0, 0}, new long[]{1, 1}, 1);
+        Tensor bias = params.get("net.patch_embed.proj.bias");
+        if (!Autocast.active()) return Convolutions.conv2d(x, w, bias, new long[]{patch, patch}, new long[]{0, 0});
         Tensor patches = x.reshape(b, 1, gh, patch, gw, patch).permute(0, 2, 4, 1, 3, 5).reshape(b, n, (long) patch * patch);
-        return torch.linear(patches, w.reshape(w.size(0), -1), bias).transpose(1, 2).reshape(b, w.size(0), gh, gw);
+        return torch.linear(patches, w.reshape(w.size(0), -1), new TensorOptional(bias)).transpose(1, 2).reshape(b, w.size(0), gh, gw);
     }
 
     private Tensor block(Tensor x, String name, long b, long n) {

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.robustmri.tensor.Convolutions;
 import org.robustmri.io.Manifest;
 import org.robustmri.io.Safetensors;
 import org.robustmri.tensor.Scopes;
@@ -124,7 +125,7 @@ public final class ClipEmbedding implements Embedding {
     private Tensor tower(Tensor images) {
         Tensor x = pixels(images);
         long n = x.size(0);
-        x = torch.conv2d(x, get("conv1.weight"), new TensorOptional(), new long[]{patch, patch}, new long[]{0, 0}, new long[]{1, 1}, 1);
+        x = Convolutions.conv2d(x, get("conv1.weight"), null, new long[]{patch, patch}, new long[]{0, 0});
         x = x.flatten(2, 3).transpose(1, 2); // (N, grid^2, width)
         Tensor cls = get("class_embedding").view(1, 1, width).expand(new long[]{n, 1, width});
         x = torch.cat(new TensorVector(cls, x), 1).add(get("positional_embedding"));

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.robustmri.tensor.Convolutions;
 import org.robustmri.io.Safetensors;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
@@ -157,7 +158,7 @@ public final class ConvFeatureEmbedding implements Embedding {
             Tensor w = weights.get(i);
             long p = w.size(2) / 2;
             Tensor b = biases.get(i);
-            x = torch.conv2d(x, w, b == null ? new TensorOptional() : new TensorOptional(b), new long[]{2, 2}, new long[]{p, p}, new long[]{1, 1}, 1).relu();
+            x = Convolutions.conv2d(x, w, b, new long[]{2, 2}, new long[]{p, p}).relu();
             Tensor flat = x.flatten(2, 3);
             Tensor mean = flat.mean(new long[]{2}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
             Tensor std = flat.std(new long[]{2}, false, false);

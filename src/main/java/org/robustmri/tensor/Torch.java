@@ -67,9 +67,11 @@ public final class Torch {
     }
 
     private static volatile String convolutions = "oneDNN";
+    private static volatile String unpaddedFailure;
 
     /**
-     * Which convolutions to run: {@code auto} (default) keeps oneDNN unless it fails the float64 check; {@code aten}
+     * Which convolutions to run: {@code auto} (default) keeps oneDNN unless it fails the float64 check, then tries it
+     * with channel padding ({@link Convolutions}), then ATen's; {@code aten}
      * always uses ATen's own (the same kernels on every x86-64 CPU, so results agree between machines); {@code onednn}
      * keeps oneDNN without the check (for speed comparisons only).
      */
@@ -86,6 +88,14 @@ public final class Torch {
             case "auto" -> {
                 String bad = ConvolutionCheck.failure();
                 if (bad == null) return;
+                Convolutions.padChannels(true);
+                String padded = ConvolutionCheck.failure();
+                if (padded == null) {
+                    unpaddedFailure = bad;
+                    convolutions = "oneDNN, channels padded to multiples of " + Convolutions.BLOCK + " (unpadded, its " + bad + " against float64 on this CPU)";
+                    return;
+                }
+                Convolutions.padChannels(false);
                 torch.globalContext().setUserEnabledMkldnn(false);
                 String again = ConvolutionCheck.failure();
                 convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU"
@@ -96,6 +106,27 @@ public final class Torch {
             }
             default -> throw new IllegalArgumentException("ROBUSTMRI_CONVOLUTIONS must be auto, aten or onednn, not '" + choice + "'");
         }
+    }
+
+    /**
+     * For convolutions that do not go through {@link Convolutions} (a user's TorchScript graph calls libtorch's own):
+     * where oneDNN is only right with padded channels, the process switches to ATen's convolutions, which are right
+     * unpadded, from here on. {@code who} is named in {@link #convolutions()}.
+     */
+    public static void useUnpaddedConvolutions(String who) {
+        init();
+        synchronized (Torch.class) {
+            if (!Convolutions.padsChannels()) return;
+            torch.globalContext().setUserEnabledMkldnn(false);
+            Convolutions.padChannels(false);
+            convolutions = "ATen (oneDNN is right here only with padded channels, and " + who + " runs its own convolutions;"
+                    + " unpadded, oneDNN's " + unpaddedFailure + ")";
+        }
+    }
+
+    /** True when start-up found oneDNN right only with padded channels (whatever was switched since). */
+    static boolean paddingChosenAtStartUp() {
+        return unpaddedFailure != null;
     }
 
     private static volatile boolean bf16Checked;
@@ -122,6 +153,7 @@ public final class Torch {
         String bad = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
         if (bad != null && torch.globalContext().userEnabledMkldnn()) {
             torch.globalContext().setUserEnabledMkldnn(false);
+            Convolutions.padChannels(false);
             String again = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
             if (again != null) throw new IllegalStateException("libtorch's bfloat16 convolutions are wrong on this CPU: " + again);
             convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU)";

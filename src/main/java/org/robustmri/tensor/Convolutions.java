@@ -1,0 +1,76 @@
+package org.robustmri.tensor;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The one way models call 2-D convolutions. Normally libtorch's own. On CPUs where oneDNN's direct convolution kernels
+ * are wrong whenever a pass's channel count is not a whole number of their 16-channel blocks (seen on virtual machines
+ * whose CPUID reports no cache or core topology: output and input gradients off by up to 100 %, sometimes NaN, while
+ * the same kernels are right on whole blocks), {@link Torch} switches on channel padding: every convolution gets its
+ * input and output channels zero-padded to multiples of 16, and transposed convolutions run as padded convolutions
+ * (the extra channels hold zeros, so the sums are the same). The start-up check decides, through these methods.
+ */
+public final class Convolutions {
+    /** oneDNN's AVX-512 channel block; a multiple of its AVX2 one (8). */
+    static final long BLOCK = 16;
+    private static final long[] ONE = {1, 1}, ZERO = {0, 0};
+    private static volatile boolean padChannels;
+
+    private Convolutions() {
+    }
+
+    static void padChannels(boolean on) {
+        padChannels = on;
+    }
+
+    static boolean padsChannels() {
+        return padChannels;
+    }
+
+    /** {@code conv2d(x, w, bias, stride, padding)} with dilation 1 and one group; {@code bias} may be null. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, long[] stride, long[] padding) {
+        if (!padChannels) return torch.conv2d(x, w, optional(bias), stride, padding, ONE, 1);
+        long in = w.size(1), out = w.size(0);
+        long padIn = padding(in), padOut = padding(out);
+        if (padIn + padOut == 0) return torch.conv2d(x, w, optional(bias), stride, padding, ONE, 1);
+        Tensor xp = padIn == 0 ? x : torch.constant_pad_nd(x, new long[]{0, 0, 0, 0, 0, padIn}, new Scalar(0.0));
+        Tensor wp = torch.constant_pad_nd(w, new long[]{0, 0, 0, 0, 0, padIn, 0, padOut}, new Scalar(0.0));
+        Tensor bp = bias == null || padOut == 0 ? bias : torch.constant_pad_nd(bias, new long[]{0, padOut}, new Scalar(0.0));
+        Tensor y = torch.conv2d(xp, wp, optional(bp), stride, padding, ONE, 1);
+        return padOut == 0 ? y : y.narrow(1, 0, out);
+    }
+
+    /**
+     * {@code conv_transpose2d(x, w, stride, padding)} with output padding 0, dilation 1 and one group ({@code w} is
+     * (in, out, kh, kw)). With channel padding: a kernel equal to its stride (no overlap) is a 1x1 convolution to
+     * {@code out * s * s} channels followed by a pixel shuffle; any other kernel is the convolution of the
+     * zero-interleaved input with the flipped kernel.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, long[] stride, long[] padding) {
+        if (!padChannels) return torch.conv_transpose2d(x, w, new TensorOptional(), stride, padding, ZERO, 1, ONE);
+        long in = w.size(0), out = w.size(1), kh = w.size(2), kw = w.size(3);
+        if (kh == stride[0] && kw == stride[1] && kh == kw && padding[0] == 0 && padding[1] == 0) {
+            Tensor pointwise = w.permute(1, 2, 3, 0).reshape(out * kh * kw, in, 1, 1);
+            return torch.pixel_shuffle(conv2d(x, pointwise, null, ONE, ZERO), kh);
+        }
+        if (padding[0] > kh - 1 || padding[1] > kw - 1) throw new IllegalArgumentException("transposed convolution padding larger than its kernel");
+        long h = x.size(2), wd = x.size(3);
+        Tensor spread = torch.zeros(new long[]{x.size(0), in, (h - 1) * stride[0] + 1, (wd - 1) * stride[1] + 1}, x.options());
+        spread.slice(2, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(spread.size(2)), stride[0])
+                .slice(3, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(spread.size(3)), stride[1]).copy_(x);
+        Tensor flipped = w.transpose(0, 1).flip(2, 3);
+        return conv2d(spread, flipped, null, ONE, new long[]{kh - 1 - padding[0], kw - 1 - padding[1]});
+    }
+
+    private static long padding(long channels) {
+        long r = channels % BLOCK;
+        return r == 0 ? 0 : BLOCK - r;
+    }
+
+    private static TensorOptional optional(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t);
+    }
+}

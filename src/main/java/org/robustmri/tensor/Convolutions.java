@@ -9,14 +9,26 @@ import org.bytedeco.pytorch.global.torch;
  * The one way models call 2-D convolutions. Normally libtorch's own. On CPUs where oneDNN's direct convolution kernels
  * are wrong whenever a pass's channel count is not a whole number of their 16-channel blocks (seen on virtual machines
  * whose CPUID reports no cache or core topology: output and input gradients off by up to 100 %, sometimes NaN, while
- * the same kernels are right on whole blocks), {@link Torch} switches on channel padding: every convolution gets its
- * input and output channels zero-padded to multiples of 16, and transposed convolutions run as padded convolutions
- * (the extra channels hold zeros, so the sums are the same). The start-up check decides, through these methods.
+ * the same kernels are right on whole blocks), {@link Torch} switches on channel padding: a convolution gets its
+ * input and output channels zero-padded to multiples of 16 (the extra channels hold zeros, so the sums are the same),
+ * or, where that would more than double its work, runs ATen's own convolution; transposed convolutions run as
+ * convolutions. The start-up check decides, through these methods.
  */
 public final class Convolutions {
     /** oneDNN's AVX-512 channel block; a multiple of its AVX2 one (8). */
     static final long BLOCK = 16;
     private static final long[] ONE = {1, 1}, ZERO = {0, 0};
+    /**
+     * Above this factor of padded over true work a layer runs ATen's convolution instead (float32 only: ATen's
+     * bfloat16 convolutions are slow). Measured on a 2-core machine: padding 12 channels to 16 (1.8x) still beat ATen
+     * several-fold at 640x368; padding 8 to 16 (4x) at 64x64 was no faster than ATen, 2 and 6 to 16 twice as slow.
+     */
+    static final double MAX_INFLATION = 2.0;
+    /**
+     * ... on inputs of at most this many pixels (batch x height x width). On larger ones padded oneDNN was faster even at
+     * 4x: E2E-VarNet's 8-channel sensitivity network over 15 coils at 640x368 took longer through ATen.
+     */
+    static final long SMALL_PIXELS = 1 << 17;
     private static volatile boolean padChannels;
 
     private Convolutions() {
@@ -36,6 +48,12 @@ public final class Convolutions {
         long in = w.size(1), out = w.size(0);
         long padIn = padding(in), padOut = padding(out);
         if (padIn + padOut == 0) return torch.conv2d(x, w, optional(bias), stride, padding, ONE, 1);
+        double inflation = (double) ((in + padIn) * (out + padOut)) / (in * out);
+        if (inflation > MAX_INFLATION && x.size(0) * x.size(2) * x.size(3) <= SMALL_PIXELS && !Autocast.active()) {
+            // few channels on a small input: padding would multiply the work where oneDNN's fixed costs already weigh;
+            // ATen's own im2col convolution, an explicit operator whose gradient is its own too, is right without it
+            return torch.thnn_conv2d(x.contiguous(), w.contiguous(), new long[]{w.size(2), w.size(3)}, optional(bias), stride, padding);
+        }
         Tensor xp = padIn == 0 ? x : torch.constant_pad_nd(x, new long[]{0, 0, 0, 0, 0, padIn}, new Scalar(0.0));
         Tensor wp = torch.constant_pad_nd(w, new long[]{0, 0, 0, 0, 0, padIn, 0, padOut}, new Scalar(0.0));
         Tensor bp = bias == null || padOut == 0 ? bias : torch.constant_pad_nd(bias, new long[]{0, padOut}, new Scalar(0.0));

@@ -30,7 +30,10 @@ class ConvolutionsTest {
                 boolean pad = mode[0];
                 Convolutions.padChannels(pad);
                 torch.globalContext().setUserEnabledMkldnn(mode[1]);
-                int[][] shapes = {{2, 18, 12, 40, 24}, {1, 1, 24, 64, 64}, {3, 24, 3, 20, 17}, {1, 32, 16, 33, 30}};
+                // {batch, in, out, h, w}: padded (in and out off the blocks, at most twice the work; or a large input),
+                // ATen's route (more than twice the work on a small input), and whole blocks
+                int[][] shapes = {{1, 24, 40, 20, 20}, {2, 28, 24, 16, 12}, {1, 2, 4, 400, 400}, {2, 18, 12, 40, 24},
+                        {1, 1, 24, 64, 64}, {3, 24, 3, 20, 17}, {1, 32, 16, 33, 30}};
                 torch.manual_seed(7);
                 for (int[] s : shapes) {
                     Tensor x = torch.randn(new long[]{s[0], s[1], s[3], s[4]}), w = torch.randn(new long[]{s[2], s[1], 3, 3}), b = torch.randn(new long[]{s[2]});

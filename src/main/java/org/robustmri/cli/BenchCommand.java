@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(mixinStandardHelpOptions = true, name = "bench", description = "Benchmarks; see bench/README.md for the reference scripts to compare with.",
-        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class, BenchCommand.Plan.class, BenchCommand.Similarity.class})
+        subcommands = {BenchCommand.Pipeline.class, BenchCommand.TrainStep.class, BenchCommand.Eval.class, BenchCommand.Plan.class, BenchCommand.Similarity.class,
+                BenchCommand.Convolutions.class})
 final class BenchCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "pipeline", description = "Per-slice input pipeline (read, mask, ifft2c, crop, RSS) in slices per second, and peak memory.")
@@ -117,6 +118,28 @@ final class BenchCommand {
         public Integer call() {
             Torch.setThreads(threads);
             SimilarityBench.run(train, test, dim, threads, embedding).lines().forEach(spec.commandLine().getOut()::println);
+            return 0;
+        }
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "convolutions", description = {"Wrong results per convolution backend on random shapes (forward and both gradients",
+            "against float64): libtorch's oneDNN as called, channel-padded through robustmri's Convolutions, and ATen's."})
+    static final class Convolutions implements Callable<Integer> {
+        @Option(names = "--shapes", defaultValue = "150") int shapes;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or bf16 (default: ${DEFAULT-VALUE}).") String precision;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Precision p = Precision.parse(precision);
+            if (p == Precision.FP16) throw new IllegalArgumentException("--precision must be fp32 or bf16");
+            var out = spec.commandLine().getOut();
+            for (var r : org.robustmri.tensor.ConvolutionSweep.run(shapes, seed, p == Precision.BF16
+                    ? org.bytedeco.pytorch.global.torch.ScalarType.BFloat16 : org.bytedeco.pytorch.global.torch.ScalarType.Float)) {
+                out.println(precision + " " + r.line());
+            }
+            out.println("this process runs: " + Torch.convolutions());
             return 0;
         }
     }

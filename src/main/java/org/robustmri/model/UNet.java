@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustmri.tensor.Convolutions;
+import org.robustmri.tensor.Scopes;
 import org.robustmri.tensor.Torch;
 
 import java.util.ArrayDeque;
@@ -77,45 +78,54 @@ public final class UNet {
         params.add(prefix + name + "layers.4.weight", Init.convWeight(rng, out, out, 3, 3));
     }
 
+    /**
+     * Each block runs in its own scope ({@link Scopes}): only its output and the skip connections stay referenced,
+     * as in Python, where a block's temporaries die at their last use (in inference nothing else holds them).
+     */
     public Tensor forward(Tensor image) {
         Deque<Tensor> stack = new ArrayDeque<>();
         Tensor out = image;
         for (int i = 0; i < pools; i++) {
-            out = applyConvBlock("down_sample_layers." + i + ".", out);
+            Tensor in = out;
+            String name = "down_sample_layers." + i + ".";
+            out = Scopes.scoped(() -> applyConvBlock(name, in));
             stack.push(out);
             out = torch.avg_pool2d(out, TWO, TWO, ZERO, false, true, new LongOptional());
         }
-        out = applyConvBlock("conv.", out);
+        Tensor bottom = out;
+        out = Scopes.scoped(() -> applyConvBlock("conv.", bottom));
         for (int i = 0; i < pools; i++) {
-            Tensor skip = stack.pop();
-            out = Convolutions.convTranspose2d(out, params.get(prefix + "up_transpose_conv." + i + ".layers.0.weight"), TWO, ZERO);
-            out = normAct(out);
-            long padRight = out.size(-1) != skip.size(-1) ? 1 : 0;
-            long padBottom = out.size(-2) != skip.size(-2) ? 1 : 0;
-            if (padRight + padBottom > 0) out = torch.reflection_pad2d(out, 0, padRight, 0, padBottom);
-            TensorVector both = new TensorVector(out, skip);
-            out = torch.cat(both, 1);
-            if (i < pools - 1) {
-                out = applyConvBlock("up_conv." + i + ".", out);
-            } else {
-                out = applyConvBlock("up_conv." + i + ".0.", out);
-                out = Convolutions.conv2d(out, params.get(prefix + "up_conv." + i + ".1.weight"),
-                        params.get(prefix + "up_conv." + i + ".1.bias"), ONE, ZERO);
-            }
+            Tensor below = out, skip = stack.pop();
+            int level = i;
+            out = Scopes.scoped(() -> up(level, below, skip));
         }
         return out;
     }
 
-    private Tensor applyConvBlock(String name, Tensor x) {
-        Tensor y = Convolutions.conv2d(x, params.get(prefix + name + "layers.0.weight"), null, ONE, ONE);
-        y = normAct(y);
-        y = Convolutions.conv2d(y, params.get(prefix + name + "layers.4.weight"), null, ONE, ONE);
-        return normAct(y);
+    private Tensor up(int i, Tensor below, Tensor skip) {
+        Tensor out = Convolutions.convTranspose2d(below, params.get(prefix + "up_transpose_conv." + i + ".layers.0.weight"), TWO, ZERO);
+        out = normAct(out);
+        long padRight = out.size(-1) != skip.size(-1) ? 1 : 0;
+        long padBottom = out.size(-2) != skip.size(-2) ? 1 : 0;
+        if (padRight + padBottom > 0) out = torch.reflection_pad2d(out, 0, padRight, 0, padBottom);
+        TensorVector both = new TensorVector(out, skip);
+        out = torch.cat(both, 1);
+        if (i < pools - 1) return applyConvBlock("up_conv." + i + ".", out);
+        out = applyConvBlock("up_conv." + i + ".0.", out);
+        return Convolutions.conv2d(out, params.get(prefix + "up_conv." + i + ".1.weight"),
+                params.get(prefix + "up_conv." + i + ".1.bias"), ONE, ZERO);
     }
 
+    private Tensor applyConvBlock(String name, Tensor x) {
+        Tensor y = Scopes.scoped(() -> normAct(Convolutions.conv2d(x, params.get(prefix + name + "layers.0.weight"), null, ONE, ONE)));
+        return Scopes.scoped(() -> normAct(Convolutions.conv2d(y, params.get(prefix + name + "layers.4.weight"), null, ONE, ONE)));
+    }
+
+    /** Instance norm, then leaky ReLU in place on its output, as fastMRI's {@code LeakyReLU(inplace=True)}. */
     private static Tensor normAct(Tensor x) {
         Tensor n = torch.instance_norm(x, new TensorOptional(), new TensorOptional(), new TensorOptional(),
                 new TensorOptional(), true, 0.1, EPS, false);
-        return torch.leaky_relu(n, Torch.scalar(SLOPE));
+        torch.leaky_relu_(n, Torch.scalar(SLOPE)); // its return value aliases n without owning it: n is the result
+        return n;
     }
 }

@@ -12,6 +12,7 @@ import org.robustmri.kspace.Fft;
 import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.kspace.Transforms;
 import org.robustmri.tensor.Scopes;
+import org.bytedeco.pytorch.TensorVector;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -36,6 +37,8 @@ import java.util.SplittableRandom;
  * U-Net, crops back and undoes the normalisation.
  */
 public final class VarNet extends KspaceDomainModel {
+    /** Coil images the sensitivity network takes at once in inference (see {@link #sensitivityNet}). */
+    static final int INFERENCE_COIL_CHUNK = 4;
     /** The family: 8 cascades, chans 12, sens chans 8, 4 pools each are the paper's {@code varnet-small}. */
     static final ModelFamily FAMILY = new ModelFamily("varnet", List.of(
             ModelFamily.Param.integer("cascades", 12, "number of unrolled cascades"),
@@ -192,11 +195,27 @@ public final class VarNet extends KspaceDomainModel {
         }
         Tensor centre = torch.where(boolMask(keep, b, w, k0.device()), k0, torch.zeros_like(k0));
         Tensor images = Fft.ifft2c(centre).reshape(b * c, 1, s[2], w);
-        Tensor est = normUnet(sensUnet, images).reshape(b, c, s[2], w);
+        Tensor est = sensitivityNet(images).reshape(b, c, s[2], w);
         Tensor pairs = torch.view_as_real(est);
         Tensor rss = pairs.square().sum(new long[]{-1}, false, new ScalarTypeOptional())
                 .sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt();
         return torch.view_as_complex(pairs.div(rss.unsqueeze(-1)));
+    }
+
+    /**
+     * The sensitivity network over every coil image. Without gradients (inference) it runs a few coil images at a time:
+     * every operation in it is per image, so the result is the same, and the peak memory of its widest layers falls
+     * with the number of images in flight (15 coils at 640 x 368 otherwise hold several GB).
+     */
+    private Tensor sensitivityNet(Tensor images) {
+        long n = images.size(0);
+        if (org.bytedeco.pytorch.GradMode.is_enabled() || n <= INFERENCE_COIL_CHUNK) return normUnet(sensUnet, images);
+        TensorVector parts = new TensorVector();
+        for (long start = 0; start < n; start += INFERENCE_COIL_CHUNK) {
+            long from = start, len = Math.min(INFERENCE_COIL_CHUNK, n - start);
+            parts.push_back(Scopes.scoped(() -> normUnet(sensUnet, images.narrow(0, from, len))));
+        }
+        return torch.cat(parts, 0);
     }
 
     private static Tensor boolMask(boolean[] keep, int b, int w, Device device) {

@@ -50,27 +50,48 @@ final class ConvolutionCheck {
     }
 
     private static String compare(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
-        Tensor x = x0.to(type), w = w0.to(type);
-        Tensor[] f = run(x, w, transposed, type), d = run(x, w, transposed, torch.ScalarType.Double);
+        double[] errors = errors(x0, w0, transposed, type, true);
         String[] names = {"output", "input gradient", "weight gradient"};
-        double tolerance = type == torch.ScalarType.Float ? TOLERANCE : BF16_TOLERANCE;
         for (int i = 0; i < 3; i++) {
-            double err = relativeError(f[i], d[i]);
-            if (!(err <= tolerance)) return (type == torch.ScalarType.Float ? "" : type + " ") + names[i] + " off by " + String.format(java.util.Locale.ROOT, "%.2g", err);
+            if (!(errors[i] <= tolerance(type))) {
+                return (type == torch.ScalarType.Float ? "" : type + " ") + names[i] + " off by " + String.format(java.util.Locale.ROOT, "%.2g", errors[i]);
+            }
         }
         return null;
     }
 
-    private static Tensor[] run(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
+    static double tolerance(torch.ScalarType type) {
+        return type == torch.ScalarType.Float ? TOLERANCE : BF16_TOLERANCE;
+    }
+
+    /**
+     * Relative errors of output, input gradient and weight gradient in {@code type} against float64, through
+     * {@link Convolutions} ({@code routed}) or libtorch's own calls. Transposed: kernel 2, stride 2.
+     */
+    static double[] errors(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
+        Tensor x = x0.to(type), w = w0.to(type);
+        Tensor[] f = run(x, w, transposed, type, routed), d = run(x, w, transposed, torch.ScalarType.Double, routed);
+        double[] errors = new double[3];
+        for (int i = 0; i < 3; i++) errors[i] = relativeError(f[i], d[i]);
+        return errors;
+    }
+
+    private static Tensor[] run(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
         // the first Torch.init() may happen inside a caller's no-grad scope; the check needs gradients regardless
         try (org.bytedeco.pytorch.AutoGradMode grad = new org.bytedeco.pytorch.AutoGradMode(true)) {
-            return gradients(x0, w0, transposed, type);
+            return gradients(x0, w0, transposed, type, routed);
         }
     }
 
-    private static Tensor[] gradients(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
+    private static Tensor[] gradients(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
         Tensor x = x0.to(type).clone().requires_grad_(true), w = w0.to(type).clone().requires_grad_(true);
-        Tensor y = transposed ? Convolutions.convTranspose2d(x, w, TWO, ZERO) : Convolutions.conv2d(x, w, null, ONE, ONE);
+        Tensor y;
+        if (routed) {
+            y = transposed ? Convolutions.convTranspose2d(x, w, TWO, ZERO) : Convolutions.conv2d(x, w, null, ONE, ONE);
+        } else {
+            y = transposed ? torch.conv_transpose2d(x, w, new org.bytedeco.pytorch.TensorOptional(), TWO, ZERO, ZERO, 1, ONE)
+                    : torch.conv2d(x, w, new org.bytedeco.pytorch.TensorOptional(), ONE, ONE, ONE, 1);
+        }
         // the probe in float64 first: bfloat16 cannot even count to y.numel()
         Tensor probe = torch.cos(torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).to(torch.ScalarType.Double)).to(type).reshape(y.sizes());
         y.mul(probe).sum().backward();

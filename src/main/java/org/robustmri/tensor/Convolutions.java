@@ -1,5 +1,6 @@
 package org.robustmri.tensor;
 
+import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -77,8 +78,8 @@ public final class Convolutions {
         if (padding[0] > kh - 1 || padding[1] > kw - 1) throw new IllegalArgumentException("transposed convolution padding larger than its kernel");
         long h = x.size(2), wd = x.size(3);
         Tensor spread = torch.zeros(new long[]{x.size(0), in, (h - 1) * stride[0] + 1, (wd - 1) * stride[1] + 1}, x.options());
-        spread.slice(2, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(spread.size(2)), stride[0])
-                .slice(3, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(spread.size(3)), stride[1]).copy_(x);
+        spread.slice(2, new LongOptional(0), new LongOptional(spread.size(2)), stride[0])
+                .slice(3, new LongOptional(0), new LongOptional(spread.size(3)), stride[1]).copy_(x);
         Tensor flipped = w.transpose(0, 1).flip(2, 3);
         return conv2d(spread, flipped, null, ONE, new long[]{kh - 1 - padding[0], kw - 1 - padding[1]});
     }

@@ -6,7 +6,8 @@
 # eval_reference.py), each side by side with its reference in alternating pairs. Writes everything to
 # bench/out/run_all-DATE.txt (and the terminal).
 #   FASTMRI_SRC=path/to/fastMRI PAPER_SRC=path/to/mri_data_diversity bench/run_all.sh
-# PAIRS (default 2) alternations per case everywhere; QUICK=1 skips the 15-coil 640x368 training cases.
+# PAIRS (default 2) alternations per case everywhere; EVAL_REPEATS (default 2) timed passes per inference run; QUICK=1
+# skips the 15-coil 640x368 training cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
@@ -49,8 +50,8 @@ file=bench/out/file_bench_1000001.h5
 for model in unet vit varnet; do
   for ((i = 1; i <= pairs; i++)); do
     echo "# $model pair $i"
-    ./robustmri bench eval "$file" --model "$model-small" --repeats 2 --threads 2 | tail -n 1
-    OPENBLAS_NUM_THREADS=1 "$py" bench/eval_reference.py "$file" --model "$model" --repeats 2 --threads 2 2>/dev/null
+    ./robustmri bench eval "$file" --model "$model-small" --repeats "${EVAL_REPEATS:-2}" --threads 2 | tail -n 1
+    OPENBLAS_NUM_THREADS=1 "$py" bench/eval_reference.py "$file" --model "$model" --repeats "${EVAL_REPEATS:-2}" --threads 2 2>/dev/null
   done
 done
 echo "# written to $log"

@@ -13,7 +13,7 @@ py=${PYTHON:-/usr/bin/python3}
 : "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
 threads=${THREADS:-2}
 pairs=${PAIRS:-3}
-malloc=(MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456)
+malloc=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456)
 run_case() { # name java-model py-args coils H W size steps
   local name=$1 jmodel=$2 pyargs=$3 coils=$4 h=$5 w=$6 size=$7 steps=$8
   for ((i = 1; i <= pairs; i++)); do

@@ -37,8 +37,10 @@ import java.util.SplittableRandom;
  * U-Net, crops back and undoes the normalisation.
  */
 public final class VarNet extends KspaceDomainModel {
-    /** Coil images the sensitivity network takes at once in inference (see {@link #sensitivityNet}). */
+    /** Coil images the sensitivity network takes at once in inference and on large inputs (see {@link #sensitivityNet}). */
     static final int INFERENCE_COIL_CHUNK = 4;
+    /** Coil pixels (coils x height x width) above which training, too, runs the sensitivity network in chunks. */
+    static final long CHUNKED_TRAINING_PIXELS = 1 << 17;
     /** The family: 8 cascades, chans 12, sens chans 8, 4 pools each are the paper's {@code varnet-small}. */
     static final ModelFamily FAMILY = new ModelFamily("varnet", List.of(
             ModelFamily.Param.integer("cascades", 12, "number of unrolled cascades"),
@@ -203,13 +205,19 @@ public final class VarNet extends KspaceDomainModel {
     }
 
     /**
-     * The sensitivity network over every coil image. Without gradients (inference) it runs a few coil images at a time:
-     * every operation in it is per image, so the result is the same, and the peak memory of its widest layers falls
-     * with the number of images in flight (15 coils at 640 x 368 otherwise hold several GB).
+     * The sensitivity network over every coil image, a few coil images at a time where that is safe and pays; every
+     * operation in it is per image, so the result is the same. Without gradients (inference) always: the peak memory of
+     * its widest layers falls with the number of images in flight (15 coils at 640 x 368 otherwise hold several GB).
+     * With gradients on large inputs (more than {@link #CHUNKED_TRAINING_PIXELS}): each activation then stays below the
+     * 64 MiB up to which glibc serves a non-main thread from its arena's heaps instead of a fresh, page-faulted mapping
+     * (the training step at 15 coils 640 x 368 9.5 -> 8.3 s, peak memory 12.2 -> 11.7 GB); small inputs, as the demo's,
+     * keep one batch.
      */
     private Tensor sensitivityNet(Tensor images) {
         long n = images.size(0);
-        if (org.bytedeco.pytorch.GradMode.is_enabled() || n <= INFERENCE_COIL_CHUNK) return normUnet(sensUnet, images);
+        boolean chunk = n > INFERENCE_COIL_CHUNK && (!org.bytedeco.pytorch.GradMode.is_enabled()
+                || n * images.size(2) * images.size(3) > CHUNKED_TRAINING_PIXELS);
+        if (!chunk) return normUnet(sensUnet, images);
         TensorVector parts = new TensorVector();
         for (long start = 0; start < n; start += INFERENCE_COIL_CHUNK) {
             long from = start, len = Math.min(INFERENCE_COIL_CHUNK, n - start);

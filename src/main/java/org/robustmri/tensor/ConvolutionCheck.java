@@ -39,6 +39,11 @@ final class ConvolutionCheck {
             // channel counts that are not whole 16-channel blocks on both sides (the failing case seen), and whole ones
             plain = compare(torch.randn(new long[]{2, 24, 20, 20}), torch.randn(new long[]{40, 24, 3, 3}), false, type);
             if (plain != null) return "conv2d " + plain;
+            // a patch embedding's strided kernel and a 1x1 output layer, both off the blocks
+            plain = compare(torch.randn(new long[]{2, 2, 32, 32}), torch.randn(new long[]{24, 2, 4, 4}), false, new long[]{4, 4}, ZERO, type);
+            if (plain != null) return "strided conv2d " + plain;
+            plain = compare(torch.randn(new long[]{2, 12, 20, 20}), torch.randn(new long[]{2, 12, 1, 1}), false, ONE, ZERO, type);
+            if (plain != null) return "1x1 conv2d " + plain;
             String transposed = compare(torch.randn(new long[]{4, 8, 10, 6}), torch.randn(new long[]{8, 4, 2, 2}), true, type);
             if (transposed != null) return "conv_transpose2d " + transposed;
             transposed = compare(torch.randn(new long[]{2, 48, 12, 10}), torch.randn(new long[]{48, 80, 2, 2}), true, type);
@@ -50,7 +55,11 @@ final class ConvolutionCheck {
     }
 
     private static String compare(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type) {
-        double[] errors = errors(x0, w0, transposed, type, true);
+        return transposed ? compare(x0, w0, true, TWO, ZERO, type) : compare(x0, w0, false, ONE, ONE, type);
+    }
+
+    private static String compare(Tensor x0, Tensor w0, boolean transposed, long[] stride, long[] padding, torch.ScalarType type) {
+        double[] errors = errors(x0, w0, transposed, stride, padding, type, true);
         String[] names = {"output", "input gradient", "weight gradient"};
         for (int i = 0; i < 3; i++) {
             if (!(errors[i] <= tolerance(type))) {
@@ -69,28 +78,32 @@ final class ConvolutionCheck {
      * {@link Convolutions} ({@code routed}) or libtorch's own calls. Transposed: kernel 2, stride 2.
      */
     static double[] errors(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
+        return transposed ? errors(x0, w0, true, TWO, ZERO, type, routed) : errors(x0, w0, false, ONE, ONE, type, routed);
+    }
+
+    private static double[] errors(Tensor x0, Tensor w0, boolean transposed, long[] stride, long[] padding, torch.ScalarType type, boolean routed) {
         Tensor x = x0.to(type), w = w0.to(type);
-        Tensor[] f = run(x, w, transposed, type, routed), d = run(x, w, transposed, torch.ScalarType.Double, routed);
+        Tensor[] f = run(x, w, transposed, stride, padding, type, routed), d = run(x, w, transposed, stride, padding, torch.ScalarType.Double, routed);
         double[] errors = new double[3];
         for (int i = 0; i < 3; i++) errors[i] = relativeError(f[i], d[i]);
         return errors;
     }
 
-    private static Tensor[] run(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
+    private static Tensor[] run(Tensor x0, Tensor w0, boolean transposed, long[] stride, long[] padding, torch.ScalarType type, boolean routed) {
         // the first Torch.init() may happen inside a caller's no-grad scope; the check needs gradients regardless
         try (org.bytedeco.pytorch.AutoGradMode grad = new org.bytedeco.pytorch.AutoGradMode(true)) {
-            return gradients(x0, w0, transposed, type, routed);
+            return gradients(x0, w0, transposed, stride, padding, type, routed);
         }
     }
 
-    private static Tensor[] gradients(Tensor x0, Tensor w0, boolean transposed, torch.ScalarType type, boolean routed) {
+    private static Tensor[] gradients(Tensor x0, Tensor w0, boolean transposed, long[] stride, long[] padding, torch.ScalarType type, boolean routed) {
         Tensor x = x0.to(type).clone().requires_grad_(true), w = w0.to(type).clone().requires_grad_(true);
         Tensor y;
         if (routed) {
-            y = transposed ? Convolutions.convTranspose2d(x, w, TWO, ZERO) : Convolutions.conv2d(x, w, null, ONE, ONE);
+            y = transposed ? Convolutions.convTranspose2d(x, w, stride, padding) : Convolutions.conv2d(x, w, null, stride, padding);
         } else {
-            y = transposed ? torch.conv_transpose2d(x, w, new org.bytedeco.pytorch.TensorOptional(), TWO, ZERO, ZERO, 1, ONE)
-                    : torch.conv2d(x, w, new org.bytedeco.pytorch.TensorOptional(), ONE, ONE, ONE, 1);
+            y = transposed ? torch.conv_transpose2d(x, w, new org.bytedeco.pytorch.TensorOptional(), stride, padding, ZERO, 1, ONE)
+                    : torch.conv2d(x, w, new org.bytedeco.pytorch.TensorOptional(), stride, padding, ONE, 1);
         }
         // the probe in float64 first: bfloat16 cannot even count to y.numel()
         Tensor probe = torch.cos(torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).to(torch.ScalarType.Double)).to(type).reshape(y.sizes());

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
 /**
  * How often each convolution backend is wrong on random shapes: 3x3 convolutions and 2x2 stride-2 transposed ones (the
  * U-Net's), batch 1-8, 1-128 channels, 8-127 pixels a side, forward and both gradients against float64. The same
- * shapes go through libtorch's oneDNN as libtorch calls it, through {@link Convolutions} with channel padding, and
- * through ATen's own convolutions; the process's own choice is restored afterwards.
+ * shapes go through libtorch's oneDNN as libtorch calls it, through {@link Convolutions} with channel padding, through
+ * it with its channels-last route at every size, and through ATen's own convolutions; the process's own choice is
+ * restored afterwards.
  */
 public final class ConvolutionSweep {
     private static final int[] CHANNELS = {1, 2, 3, 4, 8, 12, 16, 18, 24, 32, 48, 64, 128};
@@ -31,15 +32,22 @@ public final class ConvolutionSweep {
 
     public static List<Result> run(int shapes, long seed, torch.ScalarType type) {
         Torch.init();
-        boolean padded = Convolutions.padsChannels(), oneDnn = torch.globalContext().userEnabledMkldnn();
+        boolean padded = Convolutions.padsChannels(), channelsLast = Convolutions.runsChannelsLast(), oneDnn = torch.globalContext().userEnabledMkldnn();
         List<Result> results = new ArrayList<>();
         try {
             results.add(sweep("oneDNN, as libtorch calls it", true, false, false, shapes, seed, type));
             results.add(sweep("oneDNN through Convolutions, channel-padded", true, true, true, shapes, seed, type));
+            // every shape with 2+ input channels and a channel count off the blocks, whatever its size
+            Convolutions.channelsLast(true);
+            Convolutions.channelsLastAtAnySize(true);
+            results.add(sweep("oneDNN through Convolutions, channels-last (float32; else padded)", true, true, true, shapes, seed, type));
+            Convolutions.channelsLast(false);
             results.add(sweep("ATen", false, false, false, shapes, seed, type));
         } finally {
             torch.globalContext().setUserEnabledMkldnn(oneDnn);
             Convolutions.padChannels(padded);
+            Convolutions.channelsLast(channelsLast);
+            Convolutions.channelsLastAtAnySize(false);
         }
         return results;
     }

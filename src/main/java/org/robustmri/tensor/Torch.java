@@ -92,7 +92,7 @@ public final class Torch {
                 String padded = ConvolutionCheck.failure();
                 if (padded == null) {
                     unpaddedFailure = bad;
-                    convolutions = "oneDNN, channels padded to multiples of " + Convolutions.BLOCK + " (unpadded, its " + bad + " against float64 on this CPU)";
+                    convolutions = "oneDNN, channels padded to multiples of " + Convolutions.BLOCK + channelsLastIfRight() + " (unpadded, its " + bad + " against float64 on this CPU)";
                     return;
                 }
                 Convolutions.padChannels(false);
@@ -108,6 +108,21 @@ public final class Torch {
         }
     }
 
+    /** Switches on channels-last for large float32 inputs if it passes the check at every size; says so, or why not. */
+    private static String channelsLastIfRight() {
+        Convolutions.channelsLast(true);
+        Convolutions.channelsLastAtAnySize(true);
+        String bad;
+        try {
+            bad = ConvolutionCheck.failure();
+        } finally {
+            Convolutions.channelsLastAtAnySize(false);
+        }
+        if (bad == null) return ", or channels-last on large inputs";
+        Convolutions.channelsLast(false);
+        return ", not channels-last (its " + bad + ")";
+    }
+
     /**
      * For convolutions that do not go through {@link Convolutions} (a user's TorchScript graph calls libtorch's own):
      * where oneDNN is only right with padded channels, the process switches to ATen's convolutions, which are right
@@ -119,6 +134,7 @@ public final class Torch {
             if (!Convolutions.padsChannels()) return;
             torch.globalContext().setUserEnabledMkldnn(false);
             Convolutions.padChannels(false);
+            Convolutions.channelsLast(false);
             convolutions = "ATen (oneDNN is right here only with padded channels, and " + who + " runs its own convolutions;"
                     + " unpadded, oneDNN's " + unpaddedFailure + ")";
         }
@@ -154,6 +170,7 @@ public final class Torch {
         if (bad != null && torch.globalContext().userEnabledMkldnn()) {
             torch.globalContext().setUserEnabledMkldnn(false);
             Convolutions.padChannels(false);
+            Convolutions.channelsLast(false);
             String again = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
             if (again != null) throw new IllegalStateException("libtorch's bfloat16 convolutions are wrong on this CPU: " + again);
             convolutions = "ATen (oneDNN switched off: its " + bad + " against float64 on this CPU)";

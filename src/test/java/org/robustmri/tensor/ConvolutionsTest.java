@@ -21,34 +21,40 @@ class ConvolutionsTest {
     @Test
     void paddedAndPlainConvolutionsAgreeWithFloat64() {
         Torch.init();
-        boolean before = Convolutions.padsChannels(), oneDnn = torch.globalContext().userEnabledMkldnn();
+        boolean before = Convolutions.padsChannels(), channelsLast = Convolutions.runsChannelsLast(), oneDnn = torch.globalContext().userEnabledMkldnn();
         try (PointerScope scope = new PointerScope(); AutoGradMode grad = new AutoGradMode(true)) {
             // the process's mode now, then padded whatever the CPU; where start-up chose padded oneDNN (a TorchScript
             // model may have switched this process to ATen since), padded oneDNN once more
-            boolean[][] modes = {{before, oneDnn}, {true, oneDnn}, {true, Torch.paddingChosenAtStartUp() || oneDnn}};
+            // padded oneDNN once more, and its channels-last route at every size
+            boolean startUpOneDnn = Torch.paddingChosenAtStartUp() || oneDnn;
+            boolean[][] modes = {{before, oneDnn, channelsLast}, {true, oneDnn, false}, {true, startUpOneDnn, false}, {true, startUpOneDnn, true}};
             for (boolean[] mode : modes) {
                 boolean pad = mode[0];
                 Convolutions.padChannels(pad);
                 torch.globalContext().setUserEnabledMkldnn(mode[1]);
+                Convolutions.channelsLast(mode[2]);
+                Convolutions.channelsLastAtAnySize(mode[2]);
                 // {batch, in, out, h, w}: padded (in and out off the blocks, at most twice the work; or a large input),
                 // ATen's route (more than twice the work on a small input), and whole blocks
-                int[][] shapes = {{1, 24, 40, 20, 20}, {2, 28, 24, 16, 12}, {1, 2, 4, 400, 400}, {2, 18, 12, 40, 24},
+                int[][] shapes = {{1, 24, 40, 20, 20}, {2, 28, 24, 16, 12}, {1, 2, 4, 400, 400}, {2, 18, 12, 40, 24}, {1, 2, 24, 16, 16},
                         {1, 1, 24, 64, 64}, {3, 24, 3, 20, 17}, {1, 32, 16, 33, 30}};
                 torch.manual_seed(7);
                 for (int[] s : shapes) {
                     Tensor x = torch.randn(new long[]{s[0], s[1], s[3], s[4]}), w = torch.randn(new long[]{s[2], s[1], 3, 3}), b = torch.randn(new long[]{s[2]});
-                    compare("conv2d " + java.util.Arrays.toString(s) + " pad " + pad, x, w, b, false, ONE, ONE);
-                    compare("strided conv2d " + java.util.Arrays.toString(s) + " pad " + pad, x, w, b, false, TWO, ZERO);
+                    compare("conv2d " + java.util.Arrays.toString(s) + " mode " + java.util.Arrays.toString(mode), x, w, b, false, ONE, ONE);
+                    compare("strided conv2d " + java.util.Arrays.toString(s) + " mode " + java.util.Arrays.toString(mode), x, w, b, false, TWO, ZERO);
                 }
                 int[][] transposed = {{2, 24, 12, 10, 9, 2}, {1, 48, 80, 7, 6, 2}, {2, 4, 1, 21, 18, 4}, {1, 3, 5, 9, 8, 3}};
                 for (int[] s : transposed) {
                     Tensor x = torch.randn(new long[]{s[0], s[1], s[3], s[4]}), w = torch.randn(new long[]{s[1], s[2], s[5], s[5]});
-                    compare("conv_transpose2d " + java.util.Arrays.toString(s) + " pad " + pad, x, w, null, true, TWO, ZERO);
-                    if (s[5] > 2) compare("padded conv_transpose2d " + java.util.Arrays.toString(s) + " pad " + pad, x, w, null, true, TWO, ONE);
+                    compare("conv_transpose2d " + java.util.Arrays.toString(s) + " mode " + java.util.Arrays.toString(mode), x, w, null, true, TWO, ZERO);
+                    if (s[5] > 2) compare("padded conv_transpose2d " + java.util.Arrays.toString(s) + " mode " + java.util.Arrays.toString(mode), x, w, null, true, TWO, ONE);
                 }
             }
         } finally {
             Convolutions.padChannels(before);
+            Convolutions.channelsLast(channelsLast);
+            Convolutions.channelsLastAtAnySize(false);
             torch.globalContext().setUserEnabledMkldnn(oneDnn);
         }
     }

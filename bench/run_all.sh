@@ -37,6 +37,13 @@ ROUNDS=$pairs bench/convolution_backends.sh
 echo "## training steps at 320x320, fp32 and bf16 (mixed_precision.sh)"
 PAIRS=$pairs ACCURACY=${ACCURACY:-0} bench/mixed_precision.sh
 
+echo "## demo U-Net training step, 128x128 (train_step_reference.py)"
+for ((i = 1; i <= pairs; i++)); do
+  echo "# demo U-Net pair $i"
+  ./robustmri bench train-step --chans 8 --pools 3 --size 128 --steps 30 --threads 2 | tail -n 1
+  OPENBLAS_NUM_THREADS=1 "$py" bench/train_step_reference.py --chans 8 --pools 3 --size 128 --steps 30 --threads 2 2>/dev/null
+done
+
 echo "## E2E-VarNet training steps (varnet_train_step.sh)"
 if [ "${QUICK:-0}" = 1 ]; then
   echo "(QUICK=1: 15-coil 640x368 cases skipped)"

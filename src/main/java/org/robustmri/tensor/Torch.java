@@ -71,7 +71,8 @@ public final class Torch {
 
     /**
      * Which convolutions to run: {@code auto} (default) keeps oneDNN unless it fails the float64 check, then tries it
-     * with channel padding ({@link Convolutions}), then ATen's; {@code aten}
+     * with channel padding ({@link Convolutions}; and, if they pass too, its channels-last kernels for large float32
+     * layers), then ATen's; {@code aten}
      * always uses ATen's own (the same kernels on every x86-64 CPU, so results agree between machines); {@code onednn}
      * keeps oneDNN without the check (for speed comparisons only).
      */

@@ -123,7 +123,7 @@ final class BenchCommand {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "convolutions", description = {"Wrong results per convolution backend on random shapes (forward and both gradients",
-            "against float64): libtorch's oneDNN as called, channel-padded through robustmri's Convolutions, and ATen's."})
+            "against float64): libtorch's oneDNN as called, through robustmri's Convolutions channel-padded and channels-last, and ATen's."})
     static final class Convolutions implements Callable<Integer> {
         @Option(names = "--shapes", defaultValue = "150") int shapes;
         @Option(names = "--seed", defaultValue = "1") long seed;

@@ -2,7 +2,9 @@ package org.robustmri.model;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.robustmri.data.KspaceSample;
 import org.robustmri.data.MaskedKspaceTransform;
@@ -12,7 +14,6 @@ import org.robustmri.kspace.Fft;
 import org.robustmri.kspace.MultiCoilMri;
 import org.robustmri.kspace.Transforms;
 import org.robustmri.tensor.Scopes;
-import org.bytedeco.pytorch.TensorVector;
 import org.robustmri.tensor.Tensors;
 import org.robustmri.tensor.Torch;
 
@@ -38,7 +39,7 @@ import java.util.SplittableRandom;
  */
 public final class VarNet extends KspaceDomainModel {
     /** Coil images the sensitivity network takes at once in inference and on large inputs (see {@link #sensitivityNet}). */
-    static final int INFERENCE_COIL_CHUNK = 4;
+    static final int COIL_CHUNK = 4;
     /** Coil pixels (coils x height x width) above which training, too, runs the sensitivity network in chunks. */
     static final long CHUNKED_TRAINING_PIXELS = 1 << 17;
     /** The family: 8 cascades, chans 12, sens chans 8, 4 pools each are the paper's {@code varnet-small}. */
@@ -209,18 +210,17 @@ public final class VarNet extends KspaceDomainModel {
      * operation in it is per image, so the result is the same. Without gradients (inference) always: the peak memory of
      * its widest layers falls with the number of images in flight (15 coils at 640 x 368 otherwise hold several GB).
      * With gradients on large inputs (more than {@link #CHUNKED_TRAINING_PIXELS}): each activation then stays below the
-     * 64 MiB up to which glibc serves a non-main thread from its arena's heaps instead of a fresh, page-faulted mapping
-     * (the training step at 15 coils 640 x 368 9.5 -> 8.3 s, peak memory 12.2 -> 11.7 GB); small inputs, as the demo's,
-     * keep one batch.
+     * 64 MiB up to which glibc serves a non-main thread from its arena's heaps instead of a fresh, page-faulted mapping;
+     * small inputs, as the demo's, keep one batch.
      */
     private Tensor sensitivityNet(Tensor images) {
         long n = images.size(0);
-        boolean chunk = n > INFERENCE_COIL_CHUNK && (!org.bytedeco.pytorch.GradMode.is_enabled()
+        boolean chunk = n > COIL_CHUNK && (!GradMode.is_enabled()
                 || n * images.size(2) * images.size(3) > CHUNKED_TRAINING_PIXELS);
         if (!chunk) return normUnet(sensUnet, images);
         TensorVector parts = new TensorVector();
-        for (long start = 0; start < n; start += INFERENCE_COIL_CHUNK) {
-            long from = start, len = Math.min(INFERENCE_COIL_CHUNK, n - start);
+        for (long start = 0; start < n; start += COIL_CHUNK) {
+            long from = start, len = Math.min(COIL_CHUNK, n - start);
             parts.push_back(Scopes.scoped(() -> normUnet(sensUnet, images.narrow(0, from, len))));
         }
         return torch.cat(parts, 0);

@@ -35,7 +35,8 @@ public final class Convolutions {
     private static volatile boolean padChannels, channelsLast;
     /**
      * Channels-last runs layers of more than this many pixels. Measured at 15 coils x 640 x 368 (E2E-VarNet's 8- and
-     * 12-channel U-Nets), it beat padding there (the training step 10-13 % faster); on small inputs the choice above stands.
+     * 12-channel U-Nets), it beat padding there with glibc's per-thread malloc arenas; with the launcher's one arena the two
+     * were level. On small inputs the choice above stands.
      * The start-up check lowers it to 0 while it checks the channels-last kernels.
      */
     private static volatile long channelsLastAbovePixels = SMALL_PIXELS;

@@ -72,7 +72,7 @@ public final class Torch {
     /**
      * Which convolutions to run: {@code auto} (default) keeps oneDNN unless it fails the float64 check, then tries it
      * with channel padding ({@link Convolutions}; and, if they pass too, its channels-last kernels for large float32
-     * layers), then ATen's; {@code aten}
+     * layers; {@code padded} skips channels-last, for comparisons), then ATen's; {@code aten}
      * always uses ATen's own (the same kernels on every x86-64 CPU, so results agree between machines); {@code onednn}
      * keeps oneDNN without the check (for speed comparisons only).
      */
@@ -86,14 +86,15 @@ public final class Torch {
                 if (bad != null) throw new IllegalStateException("libtorch's convolutions are wrong on this CPU: " + bad);
                 convolutions = "ATen (ROBUSTMRI_CONVOLUTIONS=aten)";
             }
-            case "auto" -> {
+            case "auto", "padded" -> {
                 String bad = ConvolutionCheck.failure();
                 if (bad == null) return;
                 Convolutions.padChannels(true);
                 String padded = ConvolutionCheck.failure();
                 if (padded == null) {
                     unpaddedFailure = bad;
-                    convolutions = "oneDNN, channels padded to multiples of " + Convolutions.BLOCK + channelsLastIfRight() + " (unpadded, its " + bad + " against float64 on this CPU)";
+                    convolutions = "oneDNN, channels padded to multiples of " + Convolutions.BLOCK
+                            + (c.equals("padded") ? " (ROBUSTMRI_CONVOLUTIONS=padded)" : channelsLastIfRight()) + " (unpadded, its " + bad + " against float64 on this CPU)";
                     return;
                 }
                 Convolutions.padChannels(false);
@@ -105,7 +106,7 @@ public final class Torch {
                         + " using ATen's own convolutions", bad);
                 if (again != null) throw new IllegalStateException("libtorch's convolutions are wrong on this CPU: " + again);
             }
-            default -> throw new IllegalArgumentException("ROBUSTMRI_CONVOLUTIONS must be auto, aten or onednn, not '" + choice + "'");
+            default -> throw new IllegalArgumentException("ROBUSTMRI_CONVOLUTIONS must be auto, padded, aten or onednn, not '" + choice + "'");
         }
     }
 

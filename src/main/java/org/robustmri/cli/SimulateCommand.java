@@ -64,8 +64,9 @@ final class SimulateCommand implements Callable<Integer> {
     boolean list;
 
     @Option(names = "--fit-to", split = ",", paramLabel = "REAL.h5", description = {"Fit a distribution to real scans (fastMRI layout, one receive array):",
-            "coils, field strength and field of view from the headers, noise level and correlation from k-space, the simulator's snr",
-            "calibrated so the simulated image SNR matches; prints the entry and writes it with --fit-out."})
+            "coils, field strength and field of view from the headers, noise level and correlation from k-space, coils per object pixel",
+            "(sensitivity width); the simulator's snr, noise_correlation and coil_loop_scale calibrated so the simulated statistics match;",
+            "prints the entry and writes it with --fit-out."})
     List<Path> fitTo;
 
     @Option(names = "--fit-base", defaultValue = "brain-gre-3T-16ch", paramLabel = "NAME",
@@ -159,11 +160,13 @@ final class SimulateCommand implements Callable<Integer> {
         String name = fitName != null ? fitName : "fitted-" + stem.replaceAll("[^A-Za-z0-9._-]", "-");
         ScannerFit.Measured m = ScannerFit.measure(fitTo);
         ScannerFit.Fit f = ScannerFit.fit(name, lib.get(fitBase), lib, m, matrix);
-        out.printf(Locale.ROOT, "measured on %d file(s): %d coils, %s T, field of view %s mm, image SNR %.1f, noise correlation %.2f%n",
-                m.files(), m.coils(), m.fieldStrengthT(), m.fovMm(), m.imageSnr(), m.noiseCorrelation());
+        out.printf(Locale.ROOT, "measured on %d file(s): %d coils, %s T, field of view %s mm, image SNR %.1f, noise correlation %.2f, %.2f coils per pixel%n",
+                m.files(), m.coils(), m.fieldStrengthT(), m.fovMm(), m.imageSnr(), m.noiseCorrelation(), m.coilsPerPixel());
         out.printf(Locale.ROOT, "%s at snr %.1f simulates image SNR %.1f: snr set to %.2f%n", fitBase, f.baseSnr(), f.simulatedImageSnrAtBase(), f.snr());
+        out.printf(Locale.ROOT, "%s simulates %.2f coils per pixel: coil_loop_scale set to %.3f%n", fitBase, f.simulatedCoilsPerPixelAtBase(), f.coilLoopScale());
         String yaml = f.yaml(fitTo);
         out.print(yaml);
+        out.flush(); // print does not flush an auto-flushing writer; without --fit-out nothing else would
         if (fitOut != null) {
             org.robustmri.io.AtomicFiles.writeString(fitOut, yaml);
             out.println("wrote " + fitOut + " (simulate --library " + fitOut + " --distributions " + name + ")");

@@ -197,13 +197,13 @@ public final class Claims {
             double mean = pq.stream().mapToDouble(r -> r.difference().mean()).average().orElse(Double.NaN);
             double oracleWorst = c.pVsQ().stream().filter(r -> r.model().equals(model) && r.rule() == Checkpoint.ORACLE)
                     .mapToDouble(r -> r.difference().mean()).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
-            out.add(new PqMatch(model, boot.estimate(cells -> worstPq(cells, model, pq)), -a.options().matchTolerance(), mean, pq.size(), oracleWorst));
+            out.add(new PqMatch(model, boot.estimateBySource(cells -> worstPq(cells, model, pq)), -a.options().matchTolerance(), mean, pq.size(), oracleWorst));
         }
         List<Comparisons.Diversity> held = heldOut(model, h);
         if (!held.isEmpty()) {
             int wins = (int) held.stream().filter(Comparisons.Diversity::mixtureWins).count();
             double oracle = heldOut(model, Checkpoint.ORACLE).stream().mapToDouble(r -> r.difference().mean()).average().orElse(Double.NaN);
-            out.add(new MixtureWins(model, boot.estimate(cells -> meanHeldOut(cells, model, held)), 0.0, wins, held.size(), oracle));
+            out.add(new MixtureWins(model, boot.estimateBySource(cells -> meanHeldOut(cells, model, held)), 0.0, wins, held.size(), oracle));
         }
         List<String> runs = new ArrayList<>();
         for (Arm arm : a.arms(model)) runs.addAll(a.runsOf(arm));
@@ -220,7 +220,7 @@ public final class Claims {
                 largest = Math.max(largest, o.dropAfterPeak());
             }
             runs.retainAll(curves);
-            Estimate e = runs.isEmpty() ? Estimate.NONE : boot.estimate(cells -> meanDrop(cells, a, runs));
+            Estimate e = runs.isEmpty() ? Estimate.NONE : boot.estimateBySource(cells -> meanDrop(cells, a, runs));
             out.add(new Overfits(model, e, a.options().overfittingDrop(), dropped, runs.size(), largest));
         }
         Fit fit = a.robustnessFit(model, h);
@@ -237,7 +237,7 @@ public final class Claims {
                     if (ood > fit.at(id)) above++;
                 }
             }
-            Estimate e = fit.points() >= 3 && counted > 0 ? boot.estimate(cells -> meanHeight(cells, a, model, mixtures)) : Estimate.NONE;
+            Estimate e = fit.points() >= 3 && counted > 0 ? boot.estimateBySource(cells -> meanHeight(cells, a, model, mixtures)) : Estimate.NONE;
             out.add(new EffectiveRobustness(model, e, 0.0, fit, above, counted));
         }
         return out;

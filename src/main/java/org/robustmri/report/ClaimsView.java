@@ -22,7 +22,8 @@ public final class ClaimsView {
 
     ClaimsView(List<Claims.Claim> claims, Map<String, String> architectureNames, Analyses.Checkpoint rule) {
         caption = rule.label() + "; estimate [95 % interval over model seeds and test volumes]; a claim holds or fails only when"
-                + " its whole interval is on one side of its margin, else it is undecided";
+                + " its whole interval is on one side of its margin, else it is undecided; analyses/claims.csv gives the half-widths that"
+                + " seeds alone and test volumes alone would give, to show which of the two a narrower interval needs more of";
         Map<String, Integer> column = new LinkedHashMap<>();
         for (Claims.Claim c : claims) column.putIfAbsent(c.model(), column.size());
         models = List.copyOf(column.keySet());

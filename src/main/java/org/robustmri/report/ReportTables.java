@@ -72,10 +72,11 @@ public final class ReportTables {
     public static Table claims(Analyses.Checkpoint headline, List<Claims.Claim> claims) {
         Table t = new Table("claims", "The paper's claims per architecture (" + headline.label()
                 + "; 95 % intervals over model seeds and test volumes; a claim holds or fails only when its whole interval is on one side of its margin)",
-                List.of("model", "claim", "measure", "estimate", "low", "high", "margin", "verdict", "detail"));
+                List.of("model", "claim", "measure", "estimate", "low", "high", "margin", "verdict", "detail",
+                        "half_width_seeds_only", "half_width_volumes_only"));
         for (Claims.Claim c : claims) {
             t.add(c.model(), c.statement(), c.measure(), c.estimate().value(), c.estimate().low(), c.estimate().high(), c.margin(),
-                    c.verdict().label(), c.detail());
+                    c.verdict().label(), c.detail(), c.estimate().seedsHalfWidth(), c.estimate().volumesHalfWidth());
         }
         return t;
     }

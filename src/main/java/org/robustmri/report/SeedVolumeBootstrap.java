@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * every test set's volumes with replacement, the same volumes for every arm (comparisons stay paired). A cell is the
  * slice-weighted mean over volumes of the seed-averaged per-volume SSIM, as {@link Analyses#cell} computes it; the
  * replicate that draws each seed and volume once is the point estimate. Deterministic for a seed, and independent of
- * the order in which a statistic asks for cells.
+ * the order in which a statistic asks for cells. Resampling one source alone (the other drawn once) tells which of the
+ * two makes an interval wide, so a user knows whether more seeds or more test subjects would narrow it.
  */
 public final class SeedVolumeBootstrap {
     /** Cell values under one replicate's draws. */
@@ -32,9 +33,29 @@ public final class SeedVolumeBootstrap {
         int weight(String run);
     }
 
-    /** A statistic's value on the data, and its 95 % percentile interval over the replicates. */
-    public record Estimate(double value, double low, double high, int replicates) {
+    /** Which sources of variation a replicate draws anew. */
+    public enum Source {
+        SEEDS_AND_VOLUMES(true, true), SEEDS(true, false), VOLUMES(false, true);
+
+        final boolean seeds, volumes;
+
+        Source(boolean seeds, boolean volumes) {
+            this.seeds = seeds;
+            this.volumes = volumes;
+        }
+    }
+
+    /**
+     * A statistic's value on the data, and its 95 % percentile interval over the replicates; with
+     * {@link #estimateBySource}, also the half-widths of the intervals from resampling seeds alone and volumes alone
+     * (NaN otherwise).
+     */
+    public record Estimate(double value, double low, double high, int replicates, double seedsHalfWidth, double volumesHalfWidth) {
         public static final Estimate NONE = new Estimate(Double.NaN, Double.NaN, Double.NaN, 0);
+
+        public Estimate(double value, double low, double high, int replicates) {
+            this(value, low, high, replicates, Double.NaN, Double.NaN);
+        }
 
         /** Half the interval's width. */
         public double halfWidth() {
@@ -55,12 +76,24 @@ public final class SeedVolumeBootstrap {
     }
 
     public Estimate estimate(ToDoubleFunction<Cells> statistic) {
-        double value = statistic.applyAsDouble(new Replicate(-1));
+        return estimate(statistic, Source.SEEDS_AND_VOLUMES);
+    }
+
+    /** The joint estimate with the half-widths that seeds alone and volumes alone give. */
+    public Estimate estimateBySource(ToDoubleFunction<Cells> statistic) {
+        Estimate both = estimate(statistic);
+        if (Double.isNaN(both.value())) return both;
+        return new Estimate(both.value(), both.low(), both.high(), both.replicates(),
+                estimate(statistic, Source.SEEDS).halfWidth(), estimate(statistic, Source.VOLUMES).halfWidth());
+    }
+
+    public Estimate estimate(ToDoubleFunction<Cells> statistic, Source source) {
+        double value = statistic.applyAsDouble(new Replicate(-1, source));
         if (Double.isNaN(value)) return Estimate.NONE;
         double[] stats = new double[resamples];
         int n = 0;
         for (int r = 0; r < resamples; r++) {
-            double v = statistic.applyAsDouble(new Replicate(r));
+            double v = statistic.applyAsDouble(new Replicate(r, source));
             if (!Double.isNaN(v)) stats[n++] = v;
         }
         if (n == 0) return new Estimate(value, value, value, 0);
@@ -69,15 +102,17 @@ public final class SeedVolumeBootstrap {
         return new Estimate(value, percentile(s, 0.025), percentile(s, 0.975), n);
     }
 
-    /** One replicate's draws, made on first use (replicate -1 draws everything once). */
+    /** One replicate's draws, made on first use (replicate -1 draws everything once, as does a source not resampled). */
     private final class Replicate implements Cells {
         private final int index;
+        private final Source source;
         private final Map<String, Map<String, Integer>> volumeCounts = new HashMap<>();
         private final Map<Arm, Map<String, Integer>> seedCounts = new HashMap<>();
         private final Map<String, Integer> runWeights = new HashMap<>();
 
-        Replicate(int index) {
+        Replicate(int index, Source source) {
             this.index = index;
+            this.source = source;
         }
 
         private SplittableRandom rng(String what, String name) {
@@ -85,16 +120,16 @@ public final class SeedVolumeBootstrap {
         }
 
         private Map<String, Integer> volumes(String test) {
-            return volumeCounts.computeIfAbsent(test, t -> draw(a.volumesOf(t), rng("test", t)));
+            return volumeCounts.computeIfAbsent(test, t -> draw(a.volumesOf(t), rng("test", t), source.volumes));
         }
 
         private Map<String, Integer> seeds(Arm arm) {
-            return seedCounts.computeIfAbsent(arm, k -> draw(List.copyOf(a.runsOf(k)), rng("arm", k.model() + "/" + k.trainSet())));
+            return seedCounts.computeIfAbsent(arm, k -> draw(List.copyOf(a.runsOf(k)), rng("arm", k.model() + "/" + k.trainSet()), source.seeds));
         }
 
-        private Map<String, Integer> draw(List<String> items, SplittableRandom rng) {
+        private Map<String, Integer> draw(List<String> items, SplittableRandom rng, boolean resample) {
             Map<String, Integer> counts = new HashMap<>();
-            if (index < 0) {
+            if (index < 0 || !resample) {
                 for (String i : items) counts.put(i, 1);
             } else {
                 for (int k = 0; k < items.size(); k++) counts.merge(items.get(rng.nextInt(items.size())), 1, Integer::sum);

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  *
  * <p>Loops sit in rings (at most 8 per ring) on a cylinder whose axis is the slice axis for the head and the
  * leg axis (image rows) for the knee. Each loop's sensitivity magnitude falls off like the on-axis field of a
- * current loop, {@code a^3 / (a^2 + depth^2 + 0.6 lateral^2)^(3/2)}; its phase combines a per-coil offset, a
+ * current loop, {@code a^3 / (a^2 + depth^2 + 0.6 lateral^2)^(3/2)}, with the loop radius {@code a} set by the ring's
+ * circumference and scaled by the distribution's {@code coil_loop_scale}; its phase combines a per-coil offset, a
  * wave term growing with distance at the RF wavelength in tissue (shorter at higher field) and a tangential
  * term. Common to all coils: a smooth background phase (B0 offsets at TE) and, growing with field strength,
  * central brightening from RF standing waves. Sensitivities are normalised so that their root-sum-of-squares
@@ -61,7 +62,7 @@ final class CoilArray {
                 phase0[k] = Shapes.uniform(rng, -Math.PI, Math.PI);
             }
         }
-        loop = Math.min(0.6 * 2 * Math.PI * radius / Math.max(maxPerRing, 2), 0.9 * radius);
+        loop = Math.min(0.6 * 2 * Math.PI * radius / Math.max(maxPerRing, 2), 0.9 * radius) * d.coilLoopScale();
         double field = d.fieldStrengthT();
         double wavelength = 900.0 / field; // RF wavelength in tissue, mm
         waveNumber = 2 * Math.PI / wavelength * 0.5;

@@ -36,7 +36,7 @@ public final class DistributionLibrary {
             "snr", "vendor", "model", "protocol", "sequence_type", "scaling");
     static final List<String> OPTIONAL = List.of("description", "ti_ms", "noise_correlation", "fov_mm",
             "lesion_probability", "lesion_size_mm", "lesion_contrast", "flip_deg", "blur_mm",
-            "rotation_90_probability", "base");
+            "rotation_90_probability", "coil_loop_scale", "base");
     private static final Set<String> ALLOWED;
 
     static {
@@ -194,7 +194,8 @@ public final class DistributionLibrary {
                 f.containsKey("lesion_contrast") ? number(where, "lesion_contrast", f.get("lesion_contrast")) : 1.0,
                 f.containsKey("flip_deg") ? number(where, "flip_deg", f.get("flip_deg")) : 90.0,
                 f.containsKey("blur_mm") ? number(where, "blur_mm", f.get("blur_mm")) : 0.0,
-                f.containsKey("rotation_90_probability") ? number(where, "rotation_90_probability", f.get("rotation_90_probability")) : 0.0);
+                f.containsKey("rotation_90_probability") ? number(where, "rotation_90_probability", f.get("rotation_90_probability")) : 0.0,
+                f.containsKey("coil_loop_scale") ? number(where, "coil_loop_scale", f.get("coil_loop_scale")) : 1.0);
     }
 
     /** {@code lesion_size_mm: [min, max]} semi-axes; default the phantom's own range. */

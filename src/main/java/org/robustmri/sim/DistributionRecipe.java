@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  *                          partial-volume and point-spread softening that the procedural anatomy's sharp boundaries lack
  * @param rotation90Probability probability that a subject lies rotated by 90 degrees in plane, so that its
  *                          anterior-posterior axis runs along the phase-encode direction (both orientations occur in practice)
+ * @param coilLoopScale     radius of the array's loop coils relative to the default for the array's size: larger loops
+ *                          have wider, smoother sensitivity profiles that overlap more (1: the default array)
  */
 public record DistributionRecipe(
         String name,
@@ -61,7 +63,8 @@ public record DistributionRecipe(
         double lesionContrast,
         double flipDeg,
         double blurMm,
-        double rotation90Probability) {
+        double rotation90Probability,
+        double coilLoopScale) {
 
     /** The lesion semi-axis range the brain phantom draws from unless a distribution says otherwise. */
     public static final double LESION_SIZE_MIN_MM = 2.0, LESION_SIZE_MAX_MM = 6.5;
@@ -103,6 +106,7 @@ public record DistributionRecipe(
         requireRange(where, "flip_deg", flipDeg, 0.1, 180.0);
         requireRange(where, "blur_mm", blurMm, 0.0, 20.0);
         requireRange(where, "rotation_90_probability", rotation90Probability, 0.0, 1.0);
+        requireRange(where, "coil_loop_scale", coilLoopScale, 0.25, 4.0);
         if ((sequenceType == SequenceType.GRADIENT_ECHO) != (contrast == Contrast.GRE)) {
             throw new IllegalArgumentException(where + "contrast gre and sequence_type GradientEcho go together");
         }
@@ -142,6 +146,7 @@ public record DistributionRecipe(
         if (sequenceType == SequenceType.GRADIENT_ECHO) m.put("flip_deg", flipDeg);
         if (blurMm > 0) m.put("blur_mm", blurMm);
         if (rotation90Probability > 0) m.put("rotation_90_probability", rotation90Probability);
+        if (coilLoopScale != 1) m.put("coil_loop_scale", coilLoopScale);
         return m;
     }
 

@@ -17,28 +17,33 @@ import java.util.Map;
  * strength and field of view from the files' headers, and the noise measured where k-space holds almost no signal
  * (the outer eighth of the readout at both ends): its level per coil, the correlation between coils, and the image
  * SNR it gives (mean root-sum-of-squares over the object, pixels above 30 % of the maximum, over the per-coil noise
- * level). The simulator's {@code snr} is then calibrated by simulating the base distribution once and measuring its
- * image SNR the same way (image SNR is proportional to {@code snr}); {@code noise_correlation} is the mean over coils
- * of the largest correlation with another coil, which is what the simulator's neighbour correlation sets.
+ * level), and how many coils see a pixel of the object ({@link CoilSpread}: the width, or smoothness, of the
+ * sensitivity profiles). The simulator's {@code snr}, {@code noise_correlation} and {@code coil_loop_scale} are then
+ * calibrated by simulating the base distribution and measuring the same statistics the same way: image SNR is
+ * proportional to {@code snr}; {@code noise_correlation} is the mean over coils of the largest correlation with another
+ * coil, which is what the simulator's neighbour correlation sets; the coils per pixel grow with the loops' size.
  */
 public final class ScannerFit {
     /** What the real files show, averaged over them. */
-    public record Measured(int coils, double fieldStrengthT, double fovMm, double imageSnr, double noiseCorrelation, int files) {
+    public record Measured(int coils, double fieldStrengthT, double fovMm, double imageSnr, double noiseCorrelation, double coilsPerPixel, int files) {
     }
 
     /** The fitted entry: its measurements and the simulator parameters that reproduce them. */
-    public record Fit(String name, String base, Measured measured, double snr, double noiseCorrelation, double simulatedImageSnrAtBase, double baseSnr) {
+    public record Fit(String name, String base, Measured measured, double snr, double noiseCorrelation, double coilLoopScale,
+                      double simulatedImageSnrAtBase, double baseSnr, double simulatedCoilsPerPixelAtBase) {
         /** The entry as the library's YAML keys. */
         public Map<String, Object> entry(List<Path> sources) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("base", base);
-            m.put("description", String.format(Locale.ROOT, "fitted to %s: image SNR %.1f, noise correlation %.2f",
-                    String.join(", ", sources.stream().map(p -> p.getFileName().toString()).toList()), measured.imageSnr(), measured.noiseCorrelation()));
+            m.put("description", String.format(Locale.ROOT, "fitted to %s: image SNR %.1f, noise correlation %.2f, %.1f coils per pixel",
+                    String.join(", ", sources.stream().map(p -> p.getFileName().toString()).toList()), measured.imageSnr(), measured.noiseCorrelation(),
+                    measured.coilsPerPixel()));
             m.put("coils", measured.coils());
             if (!Double.isNaN(measured.fieldStrengthT())) m.put("field_strength_t", round(measured.fieldStrengthT(), 3));
             if (!Double.isNaN(measured.fovMm())) m.put("fov_mm", round(measured.fovMm(), 1));
             m.put("snr", round(snr, 2));
             m.put("noise_correlation", round(noiseCorrelation, 3));
+            if (coilLoopScale != 1) m.put("coil_loop_scale", round(coilLoopScale, 3));
             return m;
         }
 
@@ -58,7 +63,7 @@ public final class ScannerFit {
     public static Measured measure(List<Path> files) {
         if (files.isEmpty()) throw new IllegalArgumentException("--fit-to needs at least one file");
         int coils = -1;
-        double field = 0, fov = 0, snr = 0, corr = 0;
+        double field = 0, fov = 0, snr = 0, corr = 0, spread = 0;
         int nField = 0, nFov = 0;
         for (Path p : files) {
             try (FastMriFile f = FastMriFile.open(p)) {
@@ -67,9 +72,10 @@ public final class ScannerFit {
                     throw new IllegalArgumentException(p + ": " + g.coils() + " coils, the other files have " + coils + "; fit one receive array at a time");
                 }
                 coils = g.coils();
-                double[] n = noise(f, g);
+                double[] n = statistics(f, g);
                 snr += n[0];
                 corr += n[1];
+                spread += n[2];
                 IsmrmrdHeader h = f.header().orElse(null);
                 if (h != null && !Double.isNaN(h.fieldStrengthT())) {
                     field += h.fieldStrengthT();
@@ -82,57 +88,83 @@ public final class ScannerFit {
             }
         }
         int n = files.size();
-        return new Measured(coils, nField == 0 ? Double.NaN : field / nField, nFov == 0 ? Double.NaN : fov / nFov, snr / n, corr / n, n);
+        return new Measured(coils, nField == 0 ? Double.NaN : field / nField, nFov == 0 ? Double.NaN : fov / nFov, snr / n, corr / n, spread / n, n);
     }
 
     /**
      * Fits {@code base} (a library entry) to the measurements: a probe simulation at the measured coils, field and field
-     * of view gives the image SNR and coil correlation that its {@code snr} and {@code noise_correlation} produce; both
-     * are rescaled towards the measured values and the probe repeated ({@value #ROUNDS} rounds), since the statistics
-     * taken from the outer readout also hold some signal and so are not exactly proportional to the parameters (the
-     * correlation is capped at the simulator's 0.95).
+     * of view gives the image SNR, coil correlation and coils per pixel that its {@code snr}, {@code noise_correlation}
+     * and {@code coil_loop_scale} produce; the first two are rescaled towards the measured values, the loop scale moves
+     * along the secant of log coils-per-pixel against log scale, and the probe is repeated ({@value #ROUNDS} rounds),
+     * since the statistics also hold some signal, depend on each other and are not exactly proportional to the parameters
+     * (the correlation is capped at the simulator's 0.95, the loop scale kept in [0.25, 4]).
      */
     public static Fit fit(String name, DistributionRecipe base, DistributionLibrary lib, Measured m, int matrix) {
-        double snr = base.snr(), correlation = m.coils() == 1 ? 0 : 0.5, firstImageSnr = Double.NaN;
+        double snr = base.snr(), correlation = m.coils() == 1 ? 0 : 0.5, scale = base.coilLoopScale();
+        double firstImageSnr = Double.NaN, firstSpread = Double.NaN, lastScale = Double.NaN, lastSpread = Double.NaN;
+        boolean fitSpread = m.coils() > 1 && m.coilsPerPixel() > 1;
         for (int round = 0; round < ROUNDS; round++) {
-            double[] simulated = simulated(probe(base, lib, m, snr, correlation), matrix);
-            if (round == 0) firstImageSnr = simulated[0];
+            double[] simulated = simulated(probe(base, lib, m, snr, correlation, scale), matrix);
+            if (round == 0) {
+                firstImageSnr = simulated[0];
+                firstSpread = simulated[2];
+            }
             snr *= m.imageSnr() / simulated[0];
             if (m.coils() > 1 && simulated[1] > 0) correlation = Math.min(0.95, correlation * m.noiseCorrelation() / simulated[1]);
+            if (fitSpread && simulated[2] > 1) {
+                double next = nextScale(scale, simulated[2], lastScale, lastSpread, m.coilsPerPixel());
+                lastScale = scale;
+                lastSpread = simulated[2];
+                scale = next;
+            }
         }
-        return new Fit(name, base.name(), m, snr, correlation, firstImageSnr, base.snr());
+        return new Fit(name, base.name(), m, snr, correlation, scale, firstImageSnr, base.snr(), firstSpread);
     }
 
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 6;
 
-    private static DistributionRecipe probe(DistributionRecipe base, DistributionLibrary lib, Measured m, double snr, double correlation) {
+    /** One secant step on log(coils per pixel) against log(loop scale); slope 1 until two probes give a better one. */
+    private static double nextScale(double scale, double spread, double lastScale, double lastSpread, double wanted) {
+        double slope = 1;
+        if (!Double.isNaN(lastScale) && lastScale != scale) {
+            double s = Math.log(spread / lastSpread) / Math.log(scale / lastScale);
+            if (Double.isFinite(s) && s > 0.05) slope = s;
+        }
+        double next = scale * Math.pow(wanted / spread, 1 / slope);
+        return Math.max(0.25, Math.min(4.0, next));
+    }
+
+    private static DistributionRecipe probe(DistributionRecipe base, DistributionLibrary lib, Measured m, double snr, double correlation, double scale) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("coils", m.coils());
         if (!Double.isNaN(m.fieldStrengthT())) overrides.put("field_strength_t", m.fieldStrengthT());
         if (!Double.isNaN(m.fovMm())) overrides.put("fov_mm", m.fovMm());
         overrides.put("snr", snr);
         overrides.put("noise_correlation", correlation);
+        overrides.put("coil_loop_scale", scale);
         StringBuilder yaml = new StringBuilder("distributions:\n  probe:\n    base: ").append(base.name()).append('\n');
         overrides.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
         return lib.withYaml(yaml.toString(), "fit probe").get("probe");
     }
 
-    /** {image SNR, coil correlation} of a simulated volume of a distribution, measured as on real files (mean over 4 slices). */
+    /** {image SNR, coil correlation, coils per pixel} of a simulated volume of a distribution, measured as on real files (mean over 4 slices). */
     static double[] simulated(DistributionRecipe d, int matrix) {
         int slices = 4;
         SimulatedVolume v = Simulator.simulate(d, 0, 0, slices, matrix);
         int c = v.coils(), h = v.height(), w = v.width(), per = c * h * w * 2;
-        double snr = 0, corr = 0;
+        double snr = 0, corr = 0, spread = 0;
         for (int s = 0; s < slices; s++) {
-            double[] r = noiseAndSnr(java.util.Arrays.copyOfRange(v.kspace(), s * per, (s + 1) * per), v.targetSlice(s), c, h, w);
+            float[] k = java.util.Arrays.copyOfRange(v.kspace(), s * per, (s + 1) * per);
+            double[] r = noiseAndSnr(k, v.targetSlice(s), c, h, w);
             snr += r[0] / slices;
             corr += r[1] / slices;
+            spread += CoilSpread.effectiveCoils(k, c, h, w, matrix, matrix) / slices;
         }
-        return new double[]{snr, corr};
+        return new double[]{snr, corr, spread};
     }
 
-    /** {image SNR, noise correlation} of the middle slice of a file. */
-    private static double[] noise(FastMriFile f, KspaceGeometry g) {
+    /** {image SNR, noise correlation, coils per pixel} of the middle slice of a file. */
+    private static double[] statistics(FastMriFile f, KspaceGeometry g) {
         int s = g.slices() / 2;
         ByteBuffer b = f.readKspaceSlice(s);
         FloatBuffer fb = b.asFloatBuffer();
@@ -140,7 +172,10 @@ public final class ScannerFit {
         fb.get(pairs);
         String key = f.targetKey().orElse(null);
         float[] target = key == null ? rss(pairs, g.coils(), g.height(), g.width()) : f.readFloatSlice(key, s);
-        return noiseAndSnr(pairs, target, g.coils(), g.height(), g.width());
+        int[] shape = key == null ? new int[]{g.height(), g.width()} : f.shapeOf(key);
+        double[] noise = noiseAndSnr(pairs, target, g.coils(), g.height(), g.width());
+        double spread = CoilSpread.effectiveCoils(pairs, g.coils(), g.height(), g.width(), shape[shape.length - 2], shape[shape.length - 1]);
+        return new double[]{noise[0], noise[1], spread};
     }
 
     /** Noise statistics from the outer eighth of the readout at both ends, and the image SNR over the target's object. */

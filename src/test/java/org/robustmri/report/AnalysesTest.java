@@ -278,6 +278,29 @@ class AnalysesTest {
         assertThat(e.value()).isCloseTo(.03, within(1e-12));
         assertThat(e.low()).isCloseTo(.01, within(1e-12));
         assertThat(e.high()).isCloseTo(.05, within(1e-12));
+        // all of it comes from the seeds: one volume leaves nothing to resample
+        SeedVolumeBootstrap boot = new SeedVolumeBootstrap(a, Analyses.Checkpoint.FINAL, 2000, 1);
+        SeedVolumeBootstrap.Estimate bySource = boot.estimateBySource(
+                cells -> cells.cell(new Analyses.Arm("m", "B"), "T") - cells.cell(new Analyses.Arm("m", "A"), "T"));
+        assertThat(bySource.seedsHalfWidth()).isCloseTo(.02, within(1e-12));
+        assertThat(bySource.volumesHalfWidth()).isZero();
+    }
+
+    @Test
+    void eachSourceOfVariationAloneGivesItsOwnHalfWidth() {
+        // one seed per arm, two equal test volumes: B - A is .01 on v1 and .06 on v2. Volumes alone: the mean of two
+        // draws from {.01, .06} is .01, .035 or .06 with probabilities 1/4, 1/2, 1/4, so the interval is [.01, .06]
+        // (half-width .025); seeds alone draw the one seed each time (half-width 0).
+        List<ResultTable.VolumeSsim> rows = List.of(
+                new ResultTable.VolumeSsim("a", "A", 1, "T", "v1", .79 * 4, 4), new ResultTable.VolumeSsim("a", "A", 1, "T", "v2", .69 * 4, 4),
+                new ResultTable.VolumeSsim("b", "B", 1, "T", "v1", .80 * 4, 4), new ResultTable.VolumeSsim("b", "B", 1, "T", "v2", .75 * 4, 4));
+        Analyses a = new Analyses(new ResultTable(rows), List.of(info("a", "A", "m", Map.of(), "A"), info("b", "B", "m", Map.of(), "B")));
+        SeedVolumeBootstrap.Estimate e = new SeedVolumeBootstrap(a, Analyses.Checkpoint.FINAL, 2000, 1).estimateBySource(
+                cells -> cells.cell(new Analyses.Arm("m", "B"), "T") - cells.cell(new Analyses.Arm("m", "A"), "T"));
+        assertThat(e.value()).isCloseTo(.035, within(1e-12));
+        assertThat(e.volumesHalfWidth()).isCloseTo(.025, within(1e-12));
+        assertThat(e.seedsHalfWidth()).isZero();
+        assertThat(e.halfWidth()).isCloseTo(.025, within(1e-12));
     }
 
     @Test

@@ -33,6 +33,7 @@ class ScannerFitTest {
         // other subjects, other slices: within the spread between subjects
         assertThat(f.snr()).isCloseTo(120, within(0.2 * 120));
         assertThat(f.noiseCorrelation()).isCloseTo(0.4, within(0.1));
+        assertThat(f.coilLoopScale()).isCloseTo(1.0, within(0.15));
         // and the entry written by the command reads back as a library entry that simulates
         Path out = tmp.resolve("fit.yaml");
         CliTestSupport.Result r = CliTestSupport.run("simulate", "--fit-to", TestFiles.REAL_KSPACE.resolve("pulseq_invivo_brain_16ch.h5").toString(),
@@ -43,5 +44,24 @@ class ScannerFitTest {
         assertThat(real.coils()).isEqualTo(16);
         assertThat(real.fovMm()).isEqualTo(256.0);
         assertThat(real.contrast()).isEqualTo(Contrast.GRE);
+    }
+
+    /** Small loops (local, fast-varying sensitivities) and large ones are told apart and their size recovered. */
+    @Test
+    void theCoilsLoopSizeIsRecoveredFromItsFiles() throws Exception {
+        for (double scale : new double[]{0.6, 1.8}) {
+            Path lib = tmp.resolve("loops" + scale + ".yaml");
+            Files.writeString(lib, "distributions:\n  truth: {base: brain-gre-3T-16ch, snr: 120, noise_correlation: 0.4, coils: 12, coil_loop_scale: "
+                    + scale + "}\n");
+            Path data = tmp.resolve("loops" + scale);
+            assertThat(CliTestSupport.run("simulate", "--library", lib.toString(), "--distributions", "truth", "--matrix", "64", "--slices", "4",
+                    "--volumes", "2", "--out", data.toString()).code()).isZero();
+            DistributionLibrary library = DistributionLibrary.load(lib);
+            ScannerFit.Measured m = ScannerFit.measure(List.of(data.resolve("sim_truth_0000.h5"), data.resolve("sim_truth_0001.h5")));
+            ScannerFit.Fit f = ScannerFit.fit("fitted", library.get("brain-gre-3T-16ch"), library, m, 64);
+            assertThat(f.coilLoopScale()).as("loop scale %s", scale).isCloseTo(scale, within(0.1 * scale));
+            assertThat(f.snr()).isCloseTo(120, within(0.2 * 120));
+            assertThat(f.noiseCorrelation()).isCloseTo(0.4, within(0.1));
+        }
     }
 }

@@ -79,6 +79,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--fit-out", paramLabel = "FILE.yaml", description = "Write the fitted entry as a library file (use it with --library).")
     Path fitOut;
 
+    @Option(names = "--fit-coil-width", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Fit coil_loop_scale to the coils per pixel (default: ${DEFAULT-VALUE}); --no-fit-coil-width keeps the base entry's.")
+    boolean fitCoilWidth;
+
     @Spec
     CommandSpec spec;
 
@@ -159,7 +163,7 @@ final class SimulateCommand implements Callable<Integer> {
         String stem = fitTo.get(0).getFileName().toString().replaceFirst("\\.h5$", "");
         String name = fitName != null ? fitName : "fitted-" + stem.replaceAll("[^A-Za-z0-9._-]", "-");
         ScannerFit.Measured m = ScannerFit.measure(fitTo);
-        ScannerFit.Fit f = ScannerFit.fit(name, lib.get(fitBase), lib, m, matrix);
+        ScannerFit.Fit f = ScannerFit.fit(name, lib.get(fitBase), lib, m, matrix, fitCoilWidth);
         out.printf(Locale.ROOT, "measured on %d file(s): %d coils, %s T, field of view %s mm, image SNR %.1f, noise correlation %.2f, %.2f coils per pixel%n",
                 m.files(), m.coils(), m.fieldStrengthT(), m.fovMm(), m.imageSnr(), m.noiseCorrelation(), m.coilsPerPixel());
         out.printf(Locale.ROOT, "%s at snr %.1f simulates image SNR %.1f: snr set to %.2f%n", fitBase, f.baseSnr(), f.simulatedImageSnrAtBase(), f.snr());

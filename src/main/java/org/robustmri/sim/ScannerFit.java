@@ -100,9 +100,14 @@ public final class ScannerFit {
      * (the correlation is capped at the simulator's 0.95, the loop scale kept in [0.25, 4]).
      */
     public static Fit fit(String name, DistributionRecipe base, DistributionLibrary lib, Measured m, int matrix) {
+        return fit(name, base, lib, m, matrix, true);
+    }
+
+    /** As {@link #fit(String, DistributionRecipe, DistributionLibrary, Measured, int)}; without {@code coilWidth} the base's loop scale stays. */
+    public static Fit fit(String name, DistributionRecipe base, DistributionLibrary lib, Measured m, int matrix, boolean coilWidth) {
         double snr = base.snr(), correlation = m.coils() == 1 ? 0 : 0.5, scale = base.coilLoopScale();
         double firstImageSnr = Double.NaN, firstSpread = Double.NaN, lastScale = Double.NaN, lastSpread = Double.NaN;
-        boolean fitSpread = m.coils() > 1 && m.coilsPerPixel() > 1;
+        boolean fitSpread = coilWidth && m.coils() > 1 && m.coilsPerPixel() > 1;
         for (int round = 0; round < ROUNDS; round++) {
             double[] simulated = simulated(probe(base, lib, m, snr, correlation, scale), matrix);
             if (round == 0) {

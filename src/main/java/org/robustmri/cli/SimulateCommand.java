@@ -167,7 +167,9 @@ final class SimulateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "measured on %d file(s): %d coils, %s T, field of view %s mm, image SNR %.1f, noise correlation %.2f, %.2f coils per pixel%n",
                 m.files(), m.coils(), m.fieldStrengthT(), m.fovMm(), m.imageSnr(), m.noiseCorrelation(), m.coilsPerPixel());
         out.printf(Locale.ROOT, "%s at snr %.1f simulates image SNR %.1f: snr set to %.2f%n", fitBase, f.baseSnr(), f.simulatedImageSnrAtBase(), f.snr());
-        out.printf(Locale.ROOT, "%s simulates %.2f coils per pixel: coil_loop_scale set to %.3f%n", fitBase, f.simulatedCoilsPerPixelAtBase(), f.coilLoopScale());
+        if (!Double.isNaN(f.coilLoopScale())) {
+            out.printf(Locale.ROOT, "%s simulates %.2f coils per pixel: coil_loop_scale set to %.3f%n", fitBase, f.simulatedCoilsPerPixelAtBase(), f.coilLoopScale());
+        }
         String yaml = f.yaml(fitTo);
         out.print(yaml);
         out.flush(); // print does not flush an auto-flushing writer; without --fit-out nothing else would

@@ -21,7 +21,7 @@ final class ReportHtml {
             + "table.claims td,table.claims th{font-size:14px;padding:6px 10px}table.claims td{white-space:nowrap}"
             + "table.claims td:first-child{white-space:normal;max-width:26em}"
             + ".holds{background:#dff3df}.fails{background:#f8dcdc}.undecided{background:#f2f2f2}.na{color:#888}"
-            + ".verdict{font-weight:bold;display:block}.caption{color:#555;font-size:13px}"
+            + ".verdict{font-weight:bold;display:block}.sources{display:block;font-size:12px;color:#666}.caption{color:#555;font-size:13px}"
             + "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}.finding{margin:0.25em 0}"
             + "details{margin:0.4em 0}summary{cursor:pointer;color:#335}.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}"
             + ".row img{max-width:none}table.real td:nth-child(-n+3){text-align:left}";
@@ -103,7 +103,16 @@ final class ReportHtml {
                     continue;
                 }
                 h.append("<td class=\"").append(verdict.label()).append("\" title=\"").append(esc(c.measure() + "; " + c.detail())).append("\">")
-                        .append("<span class=\"verdict\">").append(verdict.label()).append("</span>").append(esc(c.show())).append("</td>");
+                        .append("<span class=\"verdict\">").append(verdict.label()).append("</span>").append(esc(c.show()));
+                SeedVolumeBootstrap.Estimate e = c.estimate();
+                if (verdict == Claims.Verdict.UNDECIDED && !Double.isNaN(e.seedsHalfWidth())) {
+                    // where the width comes from tells a user what would decide it: more seeds or more test subjects
+                    // exactly zero from seeds: every arm has one seed, so seed-to-seed spread is not in the interval at all
+                    String seeds = e.seedsHalfWidth() == 0 ? "none (one seed per model)" : String.format(java.util.Locale.ROOT, "%.4f", e.seedsHalfWidth());
+                    h.append(String.format(java.util.Locale.ROOT, "<span class=\"sources\">half-width from seeds alone %s, test volumes alone %.4f</span>",
+                            seeds, e.volumesHalfWidth()));
+                }
+                h.append("</td>");
             }
             h.append("</tr>");
         }

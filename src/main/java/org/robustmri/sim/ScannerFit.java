@@ -28,7 +28,7 @@ public final class ScannerFit {
     public record Measured(int coils, double fieldStrengthT, double fovMm, double imageSnr, double noiseCorrelation, double coilsPerPixel, int files) {
     }
 
-    /** The fitted entry: its measurements and the simulator parameters that reproduce them. */
+    /** The fitted entry: its measurements and the simulator parameters that reproduce them ({@code coilLoopScale} NaN when the base's is kept). */
     public record Fit(String name, String base, Measured measured, double snr, double noiseCorrelation, double coilLoopScale,
                       double simulatedImageSnrAtBase, double baseSnr, double simulatedCoilsPerPixelAtBase) {
         /** The entry as the library's YAML keys. */
@@ -43,7 +43,7 @@ public final class ScannerFit {
             if (!Double.isNaN(measured.fovMm())) m.put("fov_mm", round(measured.fovMm(), 1));
             m.put("snr", round(snr, 2));
             m.put("noise_correlation", round(noiseCorrelation, 3));
-            if (coilLoopScale != 1) m.put("coil_loop_scale", round(coilLoopScale, 3));
+            if (!Double.isNaN(coilLoopScale)) m.put("coil_loop_scale", round(coilLoopScale, 3));
             return m;
         }
 
@@ -123,7 +123,7 @@ public final class ScannerFit {
                 scale = next;
             }
         }
-        return new Fit(name, base.name(), m, snr, correlation, scale, firstImageSnr, base.snr(), firstSpread);
+        return new Fit(name, base.name(), m, snr, correlation, fitSpread ? scale : Double.NaN, firstImageSnr, base.snr(), firstSpread);
     }
 
     static final int ROUNDS = 6;

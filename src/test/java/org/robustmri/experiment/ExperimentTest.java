@@ -90,6 +90,15 @@ class ExperimentTest {
         assertThat(Files.readAllLines(reference.resolve("relations.csv"))).contains("knee,knee-pd-3T-15ch,in,1.000000",
                 "knee,knee-pdfs-3T-15ch,out,0.000000");
         assertThat(Files.readString(reference.resolve("analyses").resolve("claims.csv"))).contains("unet-c4-p2");
+        // an undecided claim's cell says which source widens its interval, with the numbers of claims.csv's last two columns
+        List<String> claimRows = Files.readAllLines(reference.resolve("analyses").resolve("claims.csv"));
+        for (String row : claimRows.subList(1, claimRows.size())) {
+            String[] tail = row.substring(row.lastIndexOf(',', row.lastIndexOf(',') - 1) + 1).split(",", -1);
+            String seeds = tail[0].equals("0.0000") ? "none (one seed per model)" : tail[0];
+            String sources = "half-width from seeds alone " + seeds + ", test volumes alone " + tail[1];
+            if (row.contains(",undecided,")) assertThat(html).contains(sources);
+            else if (!tail[0].isEmpty()) assertThat(html).doesNotContain(sources);
+        }
         // the report command rebuilds the same tables from results.csv alone
         String before = Files.readString(reference.resolve("analyses").resolve("robustness.csv"));
         assertThat(CliTestSupport.run("report", reference.toString()).code()).isZero();

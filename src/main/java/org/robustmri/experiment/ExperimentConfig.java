@@ -103,10 +103,15 @@ public record ExperimentConfig(
         return out;
     }
 
-    /** Simulated data: the same named distributions in train, validation and test splits (different subjects). */
+    /**
+     * Simulated data: the same named distributions in train, validation and test splits (different subjects).
+     * {@code library} is one YAML file or a list of them, read in order on top of the built-in library.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Simulate(List<String> distributions, Integer trainVolumes, Integer validationVolumes, Integer testVolumes,
-                           Integer slices, Integer matrix, Long seed, String library) {
+                           Integer slices, Integer matrix, Long seed,
+                           @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                           List<String> library) {
     }
 
     /** Catalogs of existing data (paths relative to the config file), and where the files are. */

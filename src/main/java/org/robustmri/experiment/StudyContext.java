@@ -140,10 +140,12 @@ final class StudyContext {
         return list.size() == 1 ? list.get(0) : Catalog.concat(list, String.join("+", paths));
     }
 
-    /** The built-in distribution library, with the config's own library file on top when it names one. */
+    /** The built-in distribution library, with the config's own library files on top, in order, when it names any. */
     DistributionLibrary library() {
-        String file = cfg.simulate().library();
-        return file == null ? DistributionLibrary.builtIn() : DistributionLibrary.builtIn().withFile(resolveConfigPath(file));
+        DistributionLibrary lib = DistributionLibrary.builtIn();
+        List<String> files = cfg.simulate().library();
+        if (files != null) for (String f : files) lib = lib.withFile(resolveConfigPath(f));
+        return lib;
     }
 
     /** The file the pathology boxes are read from: the simulator's for {@code simulated}, else the config's. */

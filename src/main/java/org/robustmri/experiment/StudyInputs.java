@@ -73,8 +73,10 @@ final class StudyInputs {
         ExperimentConfig cfg = ctx.config();
         Map<String, Input> in = new LinkedHashMap<>();
         if (ctx.simulated() && cfg.simulate().library() != null) {
-            Path lib = ctx.resolveConfigPath(cfg.simulate().library());
-            in.putIfAbsent(lib.toString(), input(lib, lib.toString()));
+            for (String file : cfg.simulate().library()) {
+                Path lib = ctx.resolveConfigPath(file);
+                in.putIfAbsent(lib.toString(), input(lib, lib.toString()));
+            }
         }
         java.util.Set<String> catalogs = new java.util.LinkedHashSet<>(ctx.trainCatalogs());
         catalogs.addAll(ctx.validationCatalogs());

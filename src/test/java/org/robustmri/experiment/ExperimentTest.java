@@ -153,6 +153,30 @@ class ExperimentTest {
     }
 
     @Test
+    void libraryFilesAreReadInOrderOnTopOfTheBuiltInOne() throws Exception {
+        // the second file derives from an entry of the first and overrides a key of it: only both files, read in order, resolve it
+        Files.writeString(tmp.resolve("lib-a.yaml"), "distributions:\n  my-knee: {base: knee-pd-3T-15ch, coils: 8}\n");
+        Files.writeString(tmp.resolve("lib-b.yaml"), "distributions:\n  my-knee-2ch: {base: my-knee, coils: 2}\n  my-knee: {snr: 33}\n");
+        String listed = CONFIG.replace("  seed: 3\n", "  seed: 3\n  library: [lib-a.yaml, lib-b.yaml]\n")
+                .replace("[brain-t2-3T-16ch, knee-pd-3T-15ch, knee-pdfs-3T-15ch]\n  train_volumes", "[brain-t2-3T-16ch, my-knee-2ch, knee-pdfs-3T-15ch]\n  train_volumes")
+                .replace("components: [knee-pd-3T-15ch]}", "components: [my-knee-2ch]}").replace("knee-pd-3T-15ch], weights", "my-knee-2ch], weights")
+                .replace("test_sets: [brain-t2-3T-16ch, knee-pd-3T-15ch,", "test_sets: [brain-t2-3T-16ch, my-knee-2ch,");
+        Path c = tmp.resolve("listed.yaml");
+        Files.writeString(c, listed);
+        StudyContext ctx = new StudyContext(ExperimentConfig.read(c), tmp, tmp.resolve("listed"), null);
+        org.robustmri.sim.DistributionRecipe d = ctx.library().get("my-knee-2ch");
+        assertThat(d.coils()).isEqualTo(2);
+        assertThat(d.anatomy()).isEqualTo(org.robustmri.sim.Anatomy.KNEE);
+        assertThat(ctx.library().get("my-knee").snr()).isEqualTo(33.0);
+        CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe", "--out", tmp.resolve("listed-dry").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Files.writeString(c, listed.replace("library: [lib-a.yaml, lib-b.yaml]", "library: lib-b.yaml"));
+        CliTestSupport.Result one = CliTestSupport.run("experiment", c.toString(), "--dry-run", "--no-probe");
+        assertThat(one.code()).isEqualTo(2);
+        assertThat(one.err()).contains("my-knee");
+    }
+
+    @Test
     void runsTrainedConcurrentlyGiveTheSequentialNumbers() throws Exception {
         assertThat(new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("x"), null).parallelRuns(
                 new Experiment(ExperimentConfig.read(config), tmp, tmp.resolve("x"), null).runs())).isEqualTo(2);

@@ -51,14 +51,6 @@ else
   PAIRS=$pairs STEPS_SMALL=${STEPS_SMALL:-5} STEPS_LARGE=${STEPS_LARGE:-3} bench/varnet_train_step.sh
 fi
 
-echo "## inference per slice (bench eval / eval_reference.py), 16 slices x 15 coils x 640x368"
-file=bench/out/file_bench_1000001.h5
-[ -f "$file" ] || "$py" bench/pipeline_reference.py make "$file"
-for model in unet vit varnet; do
-  for ((i = 1; i <= pairs; i++)); do
-    echo "# $model pair $i"
-    ./robustmri bench eval "$file" --model "$model-small" --repeats "${EVAL_REPEATS:-2}" --threads 2 | tail -n 1
-    OPENBLAS_NUM_THREADS=1 "$py" bench/eval_reference.py "$file" --model "$model" --repeats "${EVAL_REPEATS:-2}" --threads 2 2>/dev/null
-  done
-done
+echo "## inference per slice (bench eval / eval_reference.py), 16 slices x 15 coils x 640x368 (inference.sh)"
+PAIRS=$pairs bench/inference.sh
 echo "# written to $log"

@@ -117,7 +117,7 @@ final class ExperimentCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Report.Built b = exp.run(new ExperimentProgress());
         out.println();
-        out.println("Claims (" + b.claims().caption() + "):");
+        out.println(b.claims().heading());
         for (String line : b.claims().text()) out.println("  " + line);
         out.println();
         out.println("Findings:");

@@ -26,7 +26,7 @@ final class ReportCommand implements Callable<Integer> {
                 : org.robustmri.report.Analyses.Options.defaults();
         Report.Built b = Report.build(dir, options);
         var out = spec.commandLine().getOut();
-        out.println("Claims (" + b.claims().caption() + "):");
+        out.println(b.claims().heading());
         for (String line : b.claims().text()) out.println("  " + line);
         out.println();
         for (String f : b.findings()) out.println(f);

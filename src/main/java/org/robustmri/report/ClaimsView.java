@@ -48,11 +48,10 @@ public final class ClaimsView {
         return names;
     }
 
-    /** {@code label = words} for each architecture, so that tables keyed by label can be read. */
-    public List<String> labelled() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) out.add(models.get(i) + " = " + names.get(i));
-        return out;
+    /** The line above the terminal's table, or why there is none. */
+    public String heading() {
+        return rows.isEmpty() ? "Claims: none applies to this study's design (they compare models trained on different sets, on held-out distributions)."
+                : "Claims (" + caption + "):";
     }
 
     public List<Row> rows() {

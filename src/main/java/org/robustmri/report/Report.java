@@ -95,7 +95,8 @@ public final class Report {
             if (bytes != null) AtomicFiles.write(figures.resolve(name + ".png"), tmp -> Files.write(tmp, bytes));
         });
         List<String> findings = Findings.main(a, gains, names);
-        findings.add(0, "Architectures: " + String.join("; ", view.labelled()) + ".");
+        // every trained architecture, also when its study design allows no claim (the claims view lists only those with one)
+        findings.add(0, "Architectures: " + String.join("; ", a.models().stream().map(m -> m + " = " + names.getOrDefault(m, m)).toList()) + ".");
         // a tuned baseline's instances (NAME@SET) are summed up by its own finding; the table keeps every one
         java.util.Set<String> tunedRuns = new java.util.HashSet<>();
         for (TunedBaselines.Tuning t : tunings) tunedRuns.add(t.run());
@@ -105,7 +106,7 @@ public final class Report {
         findings.addAll(Findings.pathology(pathDiff, names));
         findings.addAll(RealScans.findings(realScans));
         List<String> summary = new ArrayList<>();
-        summary.add("Claims (" + view.caption() + "):");
+        summary.add(view.heading());
         view.text().forEach(l -> summary.add("  " + l));
         summary.add("");
         summary.addAll(findings);

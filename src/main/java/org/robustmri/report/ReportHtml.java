@@ -37,16 +37,26 @@ final class ReportHtml {
         h.append("<h1>Does diverse training data make reconstruction robust?</h1>");
         h.append("<p>Study <b>").append(esc(dir.toAbsolutePath().getFileName().toString())).append("</b>: ")
                 .append(a.models().size()).append(" architecture(s), ").append(a.trainSets().size()).append(" training set(s), ")
-                .append(a.testSets().size()).append(" test set(s). The claims of Lin &amp; Heckel (ICML 2024), decided on this study's data:</p>");
-        claimsTable(h, claims);
-        h.append("<p class=\"caption\">").append(esc(claims.caption())).append(".</p>");
-        h.append("<div class=\"row\">");
-        figs.forEach((name, png) -> {
-            if (name.startsWith("robustness-")) figure(h, png, name, null);
-        });
-        h.append("</div>");
-        caption(h, "Each point is a model: its mean SSIM on the test sets of its own distributions (x) and on the held-out ones (y). "
-                        + "The line goes through the single-distribution models; mixtures above it are robust beyond what their in-distribution SSIM predicts.");
+                .append(a.testSets().size()).append(" test set(s).");
+        if (claims.rows().isEmpty()) {
+            // one training set (or none held out): nothing to compare, so say so instead of an empty table
+            h.append(" None of the claims of Lin &amp; Heckel (ICML 2024) applies to its design: they compare models trained on"
+                    + " different sets, tested on held-out distributions.</p>");
+        } else {
+            h.append(" The claims of Lin &amp; Heckel (ICML 2024), decided on this study's data:</p>");
+            claimsTable(h, claims);
+            h.append("<p class=\"caption\">").append(esc(claims.caption())).append(".</p>");
+        }
+        boolean robustness = figs.keySet().stream().anyMatch(n -> n.startsWith("robustness-") && figs.get(n) != null);
+        if (robustness) {
+            h.append("<div class=\"row\">");
+            figs.forEach((name, png) -> {
+                if (name.startsWith("robustness-")) figure(h, png, name, null);
+            });
+            h.append("</div>");
+            caption(h, "Each point is a model: its mean SSIM on the test sets of its own distributions (x) and on the held-out ones (y). "
+                    + "The line goes through the single-distribution models; mixtures above it are robust beyond what their in-distribution SSIM predicts.");
+        }
         realScans(h, realScans);
         if (!findings.isEmpty()) {
             h.append("<h2>Other findings</h2>");

@@ -153,6 +153,23 @@ class ExperimentTest {
     }
 
     @Test
+    void aStudyWithOneTrainingSetSaysNoClaimAppliesInsteadOfAnEmptyTable() throws Exception {
+        String one = CONFIG.replace("  - {name: knee, components: [knee-pd-3T-15ch]}\n", "")
+                .replace("  - {name: brain+knee, components: [brain-t2-3T-16ch, knee-pd-3T-15ch], weights: uniform, slices_per_epoch: 2}\n", "")
+                .replace("test_sets: [brain-t2-3T-16ch, knee-pd-3T-15ch, knee-pdfs-3T-15ch]", "test_sets: [brain-t2-3T-16ch]")
+                .replace("epochs: 2", "epochs: 1");
+        Path c = tmp.resolve("one-set.yaml");
+        Files.writeString(c, one);
+        Path out = tmp.resolve("one-set");
+        CliTestSupport.Result r = CliTestSupport.run("experiment", c.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Claims: none applies to this study's design").doesNotContain("Claims (");
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("None of the claims of Lin &amp; Heckel").doesNotContain("<table class=\"claims\">")
+                .doesNotContain("Each point is a model").contains("Architectures: unet-c4-p2 = U-Net, 4 channels, 2 pools");
+    }
+
+    @Test
     void libraryFilesAreReadInOrderOnTopOfTheBuiltInOne() throws Exception {
         // the second file derives from an entry of the first and overrides a key of it: only both files, read in order, resolve it
         Files.writeString(tmp.resolve("lib-a.yaml"), "distributions:\n  my-knee: {base: knee-pd-3T-15ch, coils: 8}\n");

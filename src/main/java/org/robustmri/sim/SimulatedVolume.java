@@ -58,9 +58,16 @@ public record SimulatedVolume(DistributionRecipe distribution, long seed, int in
         return "sim-" + distribution.name() + "-" + seed + "-" + index;
     }
 
+    /**
+     * The ISMRMRD header: the recon field of view is the distribution's {@code fov_mm} in both directions (the encoded
+     * readout covers twice it), and along z the distance between neighbouring slices (unknown for a single slice, when
+     * no field of view is written).
+     */
     public IsmrmrdHeader header() {
+        double spacing = slices > 1 ? (slicePositionsMm[slices - 1] - slicePositionsMm[0]) / (slices - 1) : Double.NaN;
         return new IsmrmrdHeader(distribution.vendor(), distribution.model(), distribution.fieldStrengthT(), coils(),
-                INSTITUTION, distribution.protocol(), height(), width(), 1, matrix, matrix, 1, matrix / 2, matrix - 1);
+                INSTITUTION, distribution.protocol(), height(), width(), 1, matrix, matrix, 1, matrix / 2, matrix - 1,
+                distribution.fovMm(), distribution.fovMm(), spacing);
     }
 
     /** The root attributes beyond fastMRI's own ({@code acquisition}, {@code max}, {@code norm}, {@code patient_id}). */

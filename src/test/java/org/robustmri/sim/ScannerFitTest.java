@@ -20,7 +20,7 @@ class ScannerFitTest {
     @Test
     void aSimulatedScannerIsRecoveredFromItsFiles() throws Exception {
         Path lib = tmp.resolve("truth.yaml");
-        Files.writeString(lib, "distributions:\n  truth: {base: brain-gre-3T-16ch, snr: 120, noise_correlation: 0.4, coils: 12}\n");
+        Files.writeString(lib, "distributions:\n  truth: {base: brain-gre-3T-16ch, snr: 120, noise_correlation: 0.4, coils: 12, fov_mm: 210}\n");
         Path data = tmp.resolve("data");
         assertThat(CliTestSupport.run("simulate", "--library", lib.toString(), "--distributions", "truth", "--matrix", "64", "--slices", "4",
                 "--volumes", "2", "--out", data.toString()).code()).isZero();
@@ -29,6 +29,7 @@ class ScannerFitTest {
         ScannerFit.Measured m = ScannerFit.measure(files);
         assertThat(m.coils()).isEqualTo(12);
         assertThat(m.fieldStrengthT()).isEqualTo(3.0);
+        assertThat(m.fovMm()).isEqualTo(210.0); // the simulator writes its field of view
         ScannerFit.Fit f = ScannerFit.fit("fitted", library.get("brain-gre-3T-16ch"), library, m, 64);
         // other subjects, other slices: within the spread between subjects
         assertThat(f.snr()).isCloseTo(120, within(0.2 * 120));

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -47,12 +48,13 @@ final class ReportHtml {
             claimsTable(h, claims);
             h.append("<p class=\"caption\">").append(esc(claims.caption())).append(".</p>");
         }
-        boolean robustness = figs.keySet().stream().anyMatch(n -> n.startsWith("robustness-") && figs.get(n) != null);
-        if (robustness) {
+        Map<String, byte[]> robustness = new java.util.LinkedHashMap<>();
+        figs.forEach((name, png) -> {
+            if (name.startsWith("robustness-") && png != null) robustness.put(name, png);
+        });
+        if (!robustness.isEmpty()) {
             h.append("<div class=\"row\">");
-            figs.forEach((name, png) -> {
-                if (name.startsWith("robustness-")) figure(h, png, name, null);
-            });
+            robustness.forEach((name, png) -> figure(h, png, name, null));
             h.append("</div>");
             caption(h, "Each point is a model: its mean SSIM on the test sets of its own distributions (x) and on the held-out ones (y). "
                     + "The line goes through the single-distribution models; mixtures above it are robust beyond what their in-distribution SSIM predicts.");
@@ -118,8 +120,8 @@ final class ReportHtml {
                 if (verdict == Claims.Verdict.UNDECIDED && !Double.isNaN(e.seedsHalfWidth())) {
                     // where the width comes from tells a user what would decide it: more seeds or more test subjects
                     // exactly zero from seeds: every arm has one seed, so seed-to-seed spread is not in the interval at all
-                    String seeds = e.seedsHalfWidth() == 0 ? "none (one seed per model)" : String.format(java.util.Locale.ROOT, "%.4f", e.seedsHalfWidth());
-                    h.append(String.format(java.util.Locale.ROOT, "<span class=\"sources\">half-width from seeds alone %s, test volumes alone %.4f</span>",
+                    String seeds = e.seedsHalfWidth() == 0 ? "none (one seed per model)" : String.format(Locale.ROOT, "%.4f", e.seedsHalfWidth());
+                    h.append(String.format(Locale.ROOT, "<span class=\"sources\">half-width from seeds alone %s, test volumes alone %.4f</span>",
                             seeds, e.volumesHalfWidth()));
                 }
                 h.append("</td>");
@@ -140,7 +142,7 @@ final class ReportHtml {
             String cls = baseline ? "" : s.beatsZeroFilled() ? " class=\"holds\"" : " class=\"fails\"";
             h.append("<tr").append(cls).append("><td>").append(esc(s.testSet())).append("</td><td>").append(esc(s.reconstruction()))
                     .append("</td><td>").append(esc(s.model())).append("</td><td>").append(baseline ? "" : String.valueOf(s.runs()))
-                    .append(String.format(java.util.Locale.ROOT, "</td><td>%.4f</td><td>%+.4f</td><td>%.2f</td><td>%+.2f</td></tr>",
+                    .append(String.format(Locale.ROOT, "</td><td>%.4f</td><td>%+.4f</td><td>%.2f</td><td>%+.2f</td></tr>",
                             s.ssim(), s.ssim() - s.zeroFilledSsim(), s.psnr(), s.psnr() - s.zeroFilledPsnr()));
         }
         h.append("</table>");

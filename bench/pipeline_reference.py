@@ -93,12 +93,13 @@ if __name__ == "__main__":
     sub = ap.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("make")
     m.add_argument("out")
+    m.add_argument("--slices", type=int, default=16)
     r = sub.add_parser("run")
     r.add_argument("file")
     r.add_argument("--repeats", type=int, default=3)
     r.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     if a.cmd == "make":
-        make(a.out)
+        make(a.out, slices=a.slices)
     else:
         run(a.file, a.repeats, a.threads)

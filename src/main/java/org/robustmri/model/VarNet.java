@@ -127,21 +127,17 @@ public final class VarNet extends KspaceDomainModel {
         // each stage in its own scope: its dead temporaries are freed at once, as PyTorch does (see Scopes)
         Tensor maps = Scopes.scoped(() -> sensitivities(k0, in.physics(), in.numLowFrequencies()));
         MultiCoilMri physics = in.physics().withSensitivities(maps);
-        Tensor k = k0;
-        for (int i = 0; i < cascadeUnets.length; i++) {
-            Tensor current = k;
-            int cascade = i;
-            k = Scopes.scoped(() -> cascade(cascade, current, k0, physics));
-        }
-        Tensor last = k;
+        Tensor last = Scopes.iterate(k0, cascadeUnets.length, (i, k) -> cascade(i, k, k0, physics));
         return Scopes.scoped(() -> Transforms.centerCrop(Transforms.rss(Transforms.complexAbs(Fft.ifft2c(last)), 1),
                 in.cropHeight(), in.cropWidth()).unsqueeze(1));
     }
 
     /** One cascade: {@code k - where(M, k - k0, 0) * dc_weight - F(S * unet(S^H F^-1 k))}. */
     private Tensor cascade(int i, Tensor k, Tensor k0, MultiCoilMri physics) {
-        Tensor dc = physics.softDataConsistency(k, k0, params.get(dcWeight(i)));
-        Tensor term = physics.expand(normUnet(cascadeUnets[i], physics.reduce(k)));
+        // each part in its own scope too: reduce and expand make several coil-sized temporaries each
+        Tensor dc = Scopes.scoped(() -> physics.softDataConsistency(k, k0, params.get(dcWeight(i))));
+        Tensor image = Scopes.scoped(() -> normUnet(cascadeUnets[i], physics.reduce(k)));
+        Tensor term = Scopes.scoped(() -> physics.expand(image));
         return k.sub(dc).sub(term);
     }
 
@@ -196,8 +192,8 @@ public final class VarNet extends KspaceDomainModel {
         for (int i = 0; i < b; i++) {
             for (int j = bands[i][0]; j < Math.min(w, bands[i][0] + bands[i][1]); j++) keep[i * w + j] = true;
         }
-        Tensor centre = torch.where(boolMask(keep, b, w, k0.device()), k0, torch.zeros_like(k0));
-        Tensor images = Fft.ifft2c(centre).reshape(b * c, 1, s[2], w);
+        Tensor images = Scopes.scoped(() -> Fft.ifft2c(torch.where(boolMask(keep, b, w, k0.device()), k0, torch.zeros_like(k0)))
+                .reshape(b * c, 1, s[2], w));
         Tensor est = sensitivityNet(images).reshape(b, c, s[2], w);
         Tensor pairs = torch.view_as_real(est);
         Tensor rss = pairs.square().sum(new long[]{-1}, false, new ScalarTypeOptional())

@@ -3,6 +3,7 @@ package org.robustmri.tensor;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -18,11 +19,40 @@ public final class Scopes {
 
     /** Runs {@code f} in its own scope and hands its result to the caller's scope; everything else made is freed. */
     public static Tensor scoped(Supplier<Tensor> f) {
+        return handOver(unscoped(f));
+    }
+
+    /**
+     * {@code state = step(i, state)} for {@code i < steps}, each step in its own scope; a state is freed as soon as the
+     * next one replaces it, as Python frees a reassigned variable's tensor (a caller's scope would otherwise keep every
+     * step's result to its end: E2E-VarNet's cascades, one k-space each). The initial state stays the caller's; the
+     * last goes to the caller's scope.
+     */
+    public static Tensor iterate(Tensor initial, int steps, BiFunction<Integer, Tensor, Tensor> step) {
+        Tensor state = initial;
+        boolean owned = false; // whether state holds a reference of this loop's own
+        for (int i = 0; i < steps; i++) {
+            Tensor current = state;
+            int index = i;
+            Tensor next = unscoped(() -> step.apply(index, current));
+            if (owned) current.releaseReference();
+            state = next;
+            owned = true;
+        }
+        return owned ? handOver(state) : state;
+    }
+
+    /** Runs {@code f} in its own scope; the result survives it with one reference that the caller must hand over or release. */
+    private static Tensor unscoped(Supplier<Tensor> f) {
         Tensor out;
         try (PointerScope inner = new PointerScope()) {
             out = f.get();
-            out.retainReference(); // survives the inner scope
+            out.retainReference();
         }
+        return out;
+    }
+
+    private static Tensor handOver(Tensor out) {
         PointerScope outer = PointerScope.getInnerScope();
         if (outer != null) {
             outer.attach(out);      // the caller's scope owns it now

@@ -14,8 +14,10 @@ import org.bytedeco.pytorch.global.torch;
  * input and output channels zero-padded to multiples of 16 (the extra channels hold zeros, so the sums are the same),
  * or, where that would more than double its work, runs ATen's own convolution; transposed convolutions run as
  * convolutions. On large inputs, where the start-up check finds them right too, float32 layers with at least 2 input
- * channels instead run oneDNN's channels-last kernels unpadded (other kernels, which take any channel count). The
- * start-up check decides, through these methods.
+ * channels instead run oneDNN's channels-last kernels unpadded (other kernels, which take any channel count); so do
+ * mixed-precision (bfloat16) layers there, once their own check before the first bfloat16 pass finds them right (without
+ * the layout conversions of the blocked kernels, the unet-small bfloat16 step at 320x320 took 339 instead of 410 ms).
+ * The start-up check decides, through these methods.
  */
 public final class Convolutions {
     /** oneDNN's AVX-512 channel block; a multiple of its AVX2 one (8). */
@@ -33,6 +35,8 @@ public final class Convolutions {
      */
     static final long SMALL_PIXELS = 1 << 17;
     private static volatile boolean padChannels, channelsLast;
+    /** Whether the channels-last route also serves bfloat16 and mixed precision (oneDNN's bfloat16 kernels there passed their own check). */
+    private static volatile boolean channelsLastBfloat16;
     /**
      * Channels-last runs layers of more than this many pixels. Measured at 15 coils x 640 x 368 (E2E-VarNet's 8- and
      * 12-channel U-Nets), it beat padding there with glibc's per-thread malloc arenas; with the launcher's one arena the two
@@ -60,6 +64,10 @@ public final class Convolutions {
         return channelsLast;
     }
 
+    static void channelsLastBfloat16(boolean on) {
+        channelsLastBfloat16 = on;
+    }
+
     /** Channels-last at any size (true), for checking it on small shapes, or from {@link #SMALL_PIXELS} pixels up. */
     static void channelsLastAtAnySize(boolean any) {
         channelsLastAbovePixels = any ? 0 : SMALL_PIXELS;
@@ -72,14 +80,16 @@ public final class Convolutions {
         long padIn = padding(in), padOut = padding(out);
         if (padIn + padOut == 0) return torch.conv2d(x, w, optional(bias), stride, padding, ONE, 1);
         long pixels = x.size(0) * x.size(2) * x.size(3);
-        if (channelsLast && in >= 2 && pixels > channelsLastAbovePixels && x.scalar_type() == torch.ScalarType.Float && !Autocast.active()) {
+        boolean autocast = Autocast.active(), bfloat16 = autocast || x.scalar_type() == torch.ScalarType.BFloat16;
+        boolean routeChecked = bfloat16 ? channelsLastBfloat16 : x.scalar_type() == torch.ScalarType.Float;
+        if (channelsLast && in >= 2 && pixels > channelsLastAbovePixels && routeChecked) {
             // one input channel stays off this route: its input gradient was wrong in channels-last too; the output goes
             // back to the default layout, where the elementwise kernels around it are faster
             return torch.conv2d(x.contiguous(torch.MemoryFormat.ChannelsLast), w.contiguous(torch.MemoryFormat.ChannelsLast),
                     optional(bias), stride, padding, ONE, 1).contiguous();
         }
         double inflation = (double) ((in + padIn) * (out + padOut)) / (in * out);
-        if (inflation > MAX_INFLATION && pixels <= SMALL_PIXELS && !Autocast.active()) {
+        if (inflation > MAX_INFLATION && pixels <= SMALL_PIXELS && !autocast) {
             // few channels on a small input: padding would multiply the work where oneDNN's fixed costs already weigh;
             // ATen's own im2col convolution, an explicit operator whose gradient is its own too, is right without it
             return torch.thnn_conv2d(x.contiguous(), w.contiguous(), new long[]{w.size(2), w.size(3)}, optional(bias), stride, padding);

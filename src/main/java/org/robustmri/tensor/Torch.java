@@ -179,8 +179,28 @@ public final class Torch {
             org.slf4j.LoggerFactory.getLogger(Torch.class).debug("libtorch's oneDNN bfloat16 convolutions failed a float64 check ({}); using ATen's", bad);
         } else if (bad != null) {
             throw new IllegalStateException("libtorch's bfloat16 convolutions are wrong on this CPU: " + bad);
+        } else if (Convolutions.runsChannelsLast()) {
+            channelsLastBfloat16IfRight();
         }
         bf16Checked = true;
+    }
+
+    /** The float32 channels-last route for bfloat16 layers too, if oneDNN's bfloat16 channels-last kernels pass the check. */
+    private static void channelsLastBfloat16IfRight() {
+        Convolutions.channelsLastBfloat16(true);
+        Convolutions.channelsLastAtAnySize(true);
+        String bad;
+        try {
+            bad = ConvolutionCheck.failure(torch.ScalarType.BFloat16);
+        } finally {
+            Convolutions.channelsLastAtAnySize(false);
+        }
+        if (bad != null) {
+            Convolutions.channelsLastBfloat16(false);
+            convolutions += "; bfloat16 layers padded (channels-last bfloat16 " + bad + " against float64)";
+        } else {
+            convolutions += "; bfloat16 layers channels-last on large inputs too";
+        }
     }
 
     /** Which convolutions libtorch runs here, and why (recorded in provenance). */

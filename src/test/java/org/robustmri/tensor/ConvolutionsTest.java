@@ -59,6 +59,49 @@ class ConvolutionsTest {
         }
     }
 
+    @Test
+    void bfloat16ChannelsLastRouteAgreesWithFloat64OnTheRoundedValues() {
+        Torch.init();
+        boolean before = Convolutions.padsChannels(), channelsLast = Convolutions.runsChannelsLast(), oneDnn = torch.globalContext().userEnabledMkldnn();
+        try (PointerScope scope = new PointerScope(); AutoGradMode grad = new AutoGradMode(true)) {
+            Convolutions.padChannels(true);
+            torch.globalContext().setUserEnabledMkldnn(true);
+            Convolutions.channelsLast(true);
+            Convolutions.channelsLastBfloat16(true);
+            Convolutions.channelsLastAtAnySize(true);
+            torch.manual_seed(11);
+            // {batch, in, out, h, w}: off the 16-channel blocks on both sides, on them, and the U-Net's 1-channel output layer
+            int[][] shapes = {{1, 24, 40, 20, 20}, {2, 32, 32, 24, 16}, {1, 18, 36, 17, 30}, {2, 32, 1, 16, 16}};
+            for (int[] s : shapes) {
+                Tensor x = torch.randn(new long[]{s[0], s[1], s[3], s[4]}).to(torch.ScalarType.BFloat16);
+                Tensor w = torch.randn(new long[]{s[2], s[1], 3, 3}).to(torch.ScalarType.BFloat16);
+                Tensor[] ours = runBfloat16(x, w, false), reference = runBfloat16(x, w, true);
+                String[] names = {"output", "input gradient", "weight gradient"};
+                for (int i = 0; i < ours.length; i++) {
+                    double scale = reference[i].abs().max().item_double();
+                    double err = ours[i].to(F64).sub(reference[i]).abs().max().item_double() / scale;
+                    assertThat(err).as("bfloat16 conv2d " + java.util.Arrays.toString(s) + " " + names[i]).isLessThan(ConvolutionCheck.BF16_TOLERANCE);
+                }
+            }
+        } finally {
+            Convolutions.padChannels(before);
+            Convolutions.channelsLast(channelsLast);
+            Convolutions.channelsLastBfloat16(false);
+            Convolutions.channelsLastAtAnySize(false);
+            torch.globalContext().setUserEnabledMkldnn(oneDnn);
+        }
+    }
+
+    /** A bfloat16 convolution through {@link Convolutions}, or libtorch's float64 one on the same (rounded) values. */
+    private static Tensor[] runBfloat16(Tensor x0, Tensor w0, boolean reference) {
+        torch.ScalarType type = reference ? F64 : torch.ScalarType.BFloat16;
+        Tensor x = x0.to(type).clone().requires_grad_(true), w = w0.to(type).clone().requires_grad_(true);
+        Tensor y = reference ? torch.conv2d(x, w, new TensorOptional(), ONE, ONE, ONE, 1) : Convolutions.conv2d(x, w, null, ONE, ONE);
+        Tensor probe = torch.cos(torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).to(F64)).to(type).reshape(y.sizes());
+        y.mul(probe).sum().backward();
+        return new Tensor[]{y.detach(), x.grad(), w.grad()};
+    }
+
     private static void compare(String what, Tensor x, Tensor w, Tensor b, boolean transposed, long[] stride, long[] padding) {
         Tensor[] ours = run(x, w, b, transposed, stride, padding, false), reference = run(x, w, b, transposed, stride, padding, true);
         String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};

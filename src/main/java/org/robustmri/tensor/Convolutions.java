@@ -68,6 +68,10 @@ public final class Convolutions {
         channelsLastBfloat16 = on;
     }
 
+    static boolean runsChannelsLastBfloat16() {
+        return channelsLastBfloat16;
+    }
+
     /** Channels-last at any size (true), for checking it on small shapes, or from {@link #SMALL_PIXELS} pixels up. */
     static void channelsLastAtAnySize(boolean any) {
         channelsLastAbovePixels = any ? 0 : SMALL_PIXELS;

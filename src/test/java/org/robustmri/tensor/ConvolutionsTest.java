@@ -63,6 +63,7 @@ class ConvolutionsTest {
     void bfloat16ChannelsLastRouteAgreesWithFloat64OnTheRoundedValues() {
         Torch.init();
         boolean before = Convolutions.padsChannels(), channelsLast = Convolutions.runsChannelsLast(), oneDnn = torch.globalContext().userEnabledMkldnn();
+        boolean bfloat16Route = Convolutions.runsChannelsLastBfloat16();
         try (PointerScope scope = new PointerScope(); AutoGradMode grad = new AutoGradMode(true)) {
             Convolutions.padChannels(true);
             torch.globalContext().setUserEnabledMkldnn(true);
@@ -86,7 +87,7 @@ class ConvolutionsTest {
         } finally {
             Convolutions.padChannels(before);
             Convolutions.channelsLast(channelsLast);
-            Convolutions.channelsLastBfloat16(false);
+            Convolutions.channelsLastBfloat16(bfloat16Route);
             Convolutions.channelsLastAtAnySize(false);
             torch.globalContext().setUserEnabledMkldnn(oneDnn);
         }

@@ -5,12 +5,7 @@
 #   FASTMRI_SRC=path/to/fastMRI PAPER_SRC=path/to/mri_data_diversity bench/inference.sh
 # PAIRS (default 2) alternations per model, EVAL_REPEATS (default 2) timed passes per run, MODELS (default "unet vit varnet").
 set -euo pipefail
-cd "$(dirname "$0")/.."
-: "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
-: "${PAPER_SRC:?set PAPER_SRC to a checkout of MLI-lab/mri_data_diversity}"
-export FASTMRI_SRC PAPER_SRC
-py=${PYTHON:-/usr/bin/python3}
-pairs=${PAIRS:-2}
+source "$(dirname "$0")/reference_env.sh"
 file=bench/out/file_bench_1000001.h5
 mkdir -p bench/out
 [ -f "$file" ] || "$py" bench/pipeline_reference.py make "$file"

@@ -8,13 +8,9 @@
 # with oneDNN forced on (ROBUSTMRI_CONVOLUTIONS=onednn): kernel speed only, on a CPU where oneDNN fails the start-up
 # check its results are wrong.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-py=${PYTHON:-/usr/bin/python3}
-: "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
-: "${PAPER_SRC:?set PAPER_SRC to a checkout of MLI-lab/mri_data_diversity}"
-export FASTMRI_SRC PAPER_SRC OPENBLAS_NUM_THREADS=1
+source "$(dirname "$0")/reference_env.sh"
+export OPENBLAS_NUM_THREADS=1
 threads=${THREADS:-2}
-pairs=${PAIRS:-2}
 steps=${STEPS:-3}
 ./robustmri models > /dev/null
 echo "# $(date -u +%F) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores (robustmri's lines name the convolutions libtorch runs here)"

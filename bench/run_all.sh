@@ -9,12 +9,7 @@
 # PAIRS (default 2) alternations per case everywhere; EVAL_REPEATS (default 2) timed passes per inference run; QUICK=1
 # skips the 15-coil 640x368 training cases.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-: "${FASTMRI_SRC:?set FASTMRI_SRC to a fastMRI v0.3.0 checkout}"
-: "${PAPER_SRC:?set PAPER_SRC to a checkout of MLI-lab/mri_data_diversity}"
-export FASTMRI_SRC PAPER_SRC
-py=${PYTHON:-/usr/bin/python3}
-pairs=${PAIRS:-2}
+source "$(dirname "$0")/reference_env.sh"
 mkdir -p bench/out
 log="bench/out/run_all-$(date -u +%Y%m%d-%H%M).txt"
 exec > >(tee "$log") 2>&1

@@ -3,6 +3,7 @@ package org.robustmri.experiment;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -110,7 +111,7 @@ public record ExperimentConfig(
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Simulate(List<String> distributions, Integer trainVolumes, Integer validationVolumes, Integer testVolumes,
                            Integer slices, Integer matrix, Long seed,
-                           @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                           @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                            List<String> library) {
     }
 

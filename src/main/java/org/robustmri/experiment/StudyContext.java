@@ -143,9 +143,14 @@ final class StudyContext {
     /** The built-in distribution library, with the config's own library files on top, in order, when it names any. */
     DistributionLibrary library() {
         DistributionLibrary lib = DistributionLibrary.builtIn();
-        List<String> files = cfg.simulate().library();
-        if (files != null) for (String f : files) lib = lib.withFile(resolveConfigPath(f));
+        for (Path f : libraryFiles()) lib = lib.withFile(f);
         return lib;
+    }
+
+    /** The config's own distribution library files, resolved, in the order they are read (none: empty). */
+    List<Path> libraryFiles() {
+        List<String> files = cfg.simulate() == null ? null : cfg.simulate().library();
+        return files == null ? List.of() : files.stream().map(this::resolveConfigPath).toList();
     }
 
     /** The file the pathology boxes are read from: the simulator's for {@code simulated}, else the config's. */

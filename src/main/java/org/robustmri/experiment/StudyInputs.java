@@ -72,11 +72,8 @@ final class StudyInputs {
     private List<Input> inputs(StudyContext ctx, List<Experiment.RunPlan> runs) {
         ExperimentConfig cfg = ctx.config();
         Map<String, Input> in = new LinkedHashMap<>();
-        if (ctx.simulated() && cfg.simulate().library() != null) {
-            for (String file : cfg.simulate().library()) {
-                Path lib = ctx.resolveConfigPath(file);
-                in.putIfAbsent(lib.toString(), input(lib, lib.toString()));
-            }
+        if (ctx.simulated()) {
+            for (Path lib : ctx.libraryFiles()) in.putIfAbsent(lib.toString(), input(lib, lib.toString()));
         }
         java.util.Set<String> catalogs = new java.util.LinkedHashSet<>(ctx.trainCatalogs());
         catalogs.addAll(ctx.validationCatalogs());

@@ -16,7 +16,8 @@ import org.bytedeco.pytorch.global.torch;
  * convolutions. On large inputs, where the start-up check finds them right too, float32 layers with at least 2 input
  * channels instead run oneDNN's channels-last kernels unpadded (other kernels, which take any channel count); so do
  * mixed-precision (bfloat16) layers there, once their own check before the first bfloat16 pass finds them right (without
- * the layout conversions of the blocked kernels, the unet-small bfloat16 step at 320x320 took 339 instead of 410 ms).
+ * the layout conversions of the blocked kernels, the unet-small bfloat16 step at 320x320 took 383-440 ms instead of
+ * 425-442, bench/README.md).
  * The start-up check decides, through these methods.
  */
 public final class Convolutions {
